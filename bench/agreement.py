@@ -1,0 +1,173 @@
+"""Inter-annotator agreement for the double-annotated sample of the corpus.
+
+Raw labels of both annotators live in ``corpora/annotations/`` so anyone can
+recompute these figures (``make agreement``):
+
+- RHETORIC: Krippendorff's alpha, nominal distance.
+- DOMAIN: per-label alpha (nominal, on 0/1) and Cohen's kappa, plus a set-level
+  alpha with the MASI distance (Passonneau 2006), which gives partial credit
+  for overlapping label sets.
+- Human ceiling: each annotator's macro-F1 against the adjudicated gold, the
+  same metric the leaderboard uses.
+
+Alpha is computed from the coincidence of values within units (Krippendorff
+2011), for any number of coders with missing values, and any distance.
+"""
+
+import json
+from collections import Counter
+from itertools import permutations
+
+import numpy as np
+
+from bench import paths
+from bench.corpus import load_sentences
+from bench.metrics import score
+from bench.tasks import TASKS
+
+ANNOTATORS = ("annotator_a", "annotator_b")
+
+
+def nominal(a, b) -> float:
+    return 0.0 if a == b else 1.0
+
+
+def masi(a, b) -> float:
+    """MASI distance between two label sets: 1 - Jaccard x monotonicity."""
+    a, b = frozenset(a), frozenset(b)
+    if a == b:
+        return 0.0
+    union = a | b
+    jaccard = len(a & b) / len(union)
+    if a <= b or b <= a:
+        monotonicity = 2 / 3
+    elif a & b:
+        monotonicity = 1 / 3
+    else:
+        monotonicity = 0.0
+    return 1.0 - jaccard * monotonicity
+
+
+def krippendorff_alpha(units, distance=nominal) -> float:
+    """Alpha for ``units``: a list of per-unit value lists (missing values omitted).
+
+    Values must be hashable (use frozensets for label sets). Units with fewer
+    than two values are not pairable and are ignored.
+    """
+    pairable = [list(u) for u in units if len(u) >= 2]
+    n = sum(len(u) for u in pairable)
+    if n < 2:
+        raise ValueError("alpha needs at least one unit coded twice")
+    observed = 0.0
+    for unit in pairable:
+        observed += sum(distance(a, b) for a, b in permutations(unit, 2)) / (len(unit) - 1)
+    observed /= n
+    counts = Counter(v for u in pairable for v in u)
+    values = list(counts)
+    expected = sum(counts[a] * counts[b] * distance(a, b) for a in values for b in values if a != b)
+    expected /= n * (n - 1)
+    if expected == 0:
+        return 1.0
+    return 1.0 - observed / expected
+
+
+def _by_key(rows):
+    return {(r["doc_id"], r["sent_id"]): r for r in rows}
+
+
+def compute(folder=None, gold_rows=None) -> dict:
+    """All agreement figures from the committed raw annotations and gold."""
+    from sklearn.metrics import cohen_kappa_score
+
+    from bench.corpus import load_all
+
+    folder = folder or paths.ANNOTATIONS
+    raw = {name: _by_key(load_sentences(folder / f"{name}.jsonl", need_text=False)) for name in ANNOTATORS}
+    gold = _by_key(gold_rows if gold_rows is not None else load_all().sentences)
+    keys = [k for k in raw[ANNOTATORS[0]] if k in raw[ANNOTATORS[1]]]
+    if not keys:
+        raise ValueError(f"{folder}: the annotators share no sentence")
+    a, b = ([raw[name][k] for k in keys] for name in ANNOTATORS)
+    g = [gold[k] for k in keys]
+    out = {"sentences": len(keys), "documents": len({k[0] for k in keys})}
+
+    out["rhetoric"] = {
+        "alpha_nominal": krippendorff_alpha([[x["rhetoric"], y["rhetoric"]] for x, y in zip(a, b)]),
+        "raw_agreement": float(np.mean([x["rhetoric"] == y["rhetoric"] for x, y in zip(a, b)])),
+        "confusions": [[pair[0], pair[1], n] for pair, n in Counter(
+            tuple(sorted((x["rhetoric"], y["rhetoric"]))) for x, y in zip(a, b)
+            if x["rhetoric"] != y["rhetoric"]).most_common(10)],
+    }
+    per_label = {}
+    for label in TASKS["domain"].labels:
+        xs = [int(label in x["domains"]) for x in a]
+        ys = [int(label in y["domains"]) for y in b]
+        per_label[label] = {
+            "alpha": krippendorff_alpha([[p, q] for p, q in zip(xs, ys)]),
+            "kappa": float(cohen_kappa_score(xs, ys)) if len(set(xs) | set(ys)) > 1 else 1.0,
+            "a_count": sum(xs), "b_count": sum(ys),
+        }
+    out["domain"] = {
+        "alpha_masi": krippendorff_alpha([[frozenset(x["domains"]), frozenset(y["domains"])]
+                                          for x, y in zip(a, b)], distance=masi),
+        "exact_set_agreement": float(np.mean([set(x["domains"]) == set(y["domains"]) for x, y in zip(a, b)])),
+        "per_label": per_label,
+        "mean_label_alpha": float(np.mean([v["alpha"] for v in per_label.values()])),
+    }
+    ceiling = {}
+    for name, rows in zip(ANNOTATORS, (a, b)):
+        ceiling[name] = {}
+        for task in TASKS.values():
+            gold_m = task.indicator([r[task.field] for r in g])
+            pred_m = task.indicator([r[task.field] for r in rows])
+            ceiling[name][task.name] = score(task, gold_m, pred_m)[task.headline]
+    out["human_ceiling_macro_f1"] = ceiling
+    return out
+
+
+def to_markdown(result: dict) -> str:
+    r, d = result["rhetoric"], result["domain"]
+    lines = ["# Inter-annotator agreement", "",
+             "Written by `make agreement` from `corpora/annotations/` and the adjudicated gold; "
+             "do not edit by hand.", "",
+             f"Double-annotated: {result['documents']} documents, {result['sentences']} sentences.", "",
+             "| axis | measure | value |", "|---|---|---:|",
+             f"| RHETORIC | Krippendorff's alpha (nominal) | {r['alpha_nominal']:.3f} |",
+             f"| RHETORIC | raw agreement | {r['raw_agreement']:.3f} |",
+             f"| DOMAIN | Krippendorff's alpha (MASI, label sets) | {d['alpha_masi']:.3f} |",
+             f"| DOMAIN | mean per-label alpha (nominal, 0/1) | {d['mean_label_alpha']:.3f} |",
+             f"| DOMAIN | exact set agreement | {d['exact_set_agreement']:.3f} |", "",
+             "## DOMAIN per label", "", "| label | alpha | Cohen's kappa | A | B |", "|---|---:|---:|---:|---:|"]
+    for label, v in d["per_label"].items():
+        lines.append(f"| {label} | {v['alpha']:.3f} | {v['kappa']:.3f} | {v['a_count']} | {v['b_count']} |")
+    lines += ["", "## Human ceiling: each annotator's macro-F1 against the adjudicated gold", "",
+              "| annotator | rhetoric | domain |", "|---|---:|---:|"]
+    for name, v in result["human_ceiling_macro_f1"].items():
+        lines.append(f"| {name} | {v['rhetoric']:.3f} | {v['domain']:.3f} |")
+    lines += ["", "## Most frequent RHETORIC disagreements", "", "| label | label | sentences |", "|---|---|---:|"]
+    lines += [f"| {x} | {y} | {n} |" for x, y, n in r["confusions"]]
+    return "\n".join(lines) + "\n"
+
+
+def write(result: dict, folder=None):
+    from bench.report import dump_json
+
+    folder = folder or paths.ANNOTATIONS
+    dump_json(folder / "agreement.json", result)
+    (folder / "AGREEMENT.md").write_text(to_markdown(result), encoding="utf-8")
+
+
+def sample_documents(corpus, fraction: float, seed: int) -> list[str]:
+    """A seeded random sample of constructed documents, drawn within each genre."""
+    rng = np.random.default_rng(seed)
+    chosen = []
+    docs = [d for d in corpus.doc_ids if corpus.documents[d]["provenance"] == "constructed"]
+    for genre in sorted({corpus.documents[d]["genre"] for d in docs}):
+        members = [d for d in docs if corpus.documents[d]["genre"] == genre]
+        k = int(np.ceil(fraction * len(members)))
+        chosen += [members[i] for i in sorted(rng.choice(len(members), size=k, replace=False))]
+    return sorted(chosen)
+
+
+def load_sample(folder=None) -> dict:
+    return json.loads(((folder or paths.ANNOTATIONS) / "sample.json").read_text(encoding="utf-8"))

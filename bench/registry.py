@@ -1,0 +1,124 @@
+"""The model registry: every ``models/<name>.py`` that defines ``build(task, seed)``.
+
+A model spec is a short Python file::
+
+    '''One-line description shown on the leaderboard.'''
+    from sklearn.pipeline import make_pipeline
+    ...
+    def build(task, seed):
+        return make_pipeline(...)
+
+``build`` returns an unfitted scikit-learn-compatible estimator (anything with
+``fit`` and ``predict``; ``decision_function`` or ``predict_proba`` are used for
+scores when present). For the multi-label ``domain`` task the harness wraps it
+in ``OneVsRestClassifier`` unless the spec sets ``MULTILABEL = True``.
+Optional comparators set ``REQUIRES = ["module"]``; they are listed as
+unavailable, not failed, when that module is not installed.
+"""
+
+import hashlib
+import importlib.util
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench import paths
+
+SKIP_FILES = {"__init__.py", "TEMPLATE.py"}
+
+
+class UnknownModel(ValueError):
+    """A model name that no file in ``models/`` defines."""
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    name: str
+    path: Path
+    description: str
+    requires: tuple[str, ...]
+    multilabel_native: bool
+
+    @property
+    def available(self) -> bool:
+        return all(importlib.util.find_spec(module) is not None for module in self.requires)
+
+    def source_hash(self) -> str:
+        """Identifies the spec's code (cache key, manifest)."""
+        return hashlib.sha256(self.path.read_bytes()).hexdigest()
+
+    def module(self):
+        spec = importlib.util.spec_from_file_location(f"readout_bench_models.{self.name}", self.path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+
+    def build(self, task, seed: int):
+        """A fresh unfitted estimator for ``task``, multi-label-ready for ``domain``."""
+        estimator = self.module().build(task.name, seed)
+        if task.kind == "multilabel" and not self.multilabel_native:
+            estimator = one_vs_rest(estimator)
+        return estimator
+
+
+def one_vs_rest(estimator):
+    """Make ``estimator`` multi-label: one binary classifier per label.
+
+    For a pipeline only the final step is wrapped, so the text features are
+    fitted once rather than once per label (ten times faster for char n-grams,
+    and the same predictions, since the vectoriser ignores the labels).
+    """
+    from sklearn.multiclass import OneVsRestClassifier
+    from sklearn.pipeline import Pipeline
+
+    if isinstance(estimator, Pipeline):
+        name, final = estimator.steps[-1]
+        estimator.steps[-1] = (name, OneVsRestClassifier(final))
+        return estimator
+    return OneVsRestClassifier(estimator)
+
+
+def _read_spec(path: Path) -> ModelSpec:
+    """Read a spec's metadata without importing it (imports may need optional extras)."""
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    description = (ast.get_docstring(tree) or path.stem).strip().splitlines()[0]
+    constants = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            try:
+                constants[node.targets[0].id] = ast.literal_eval(node.value)
+            except ValueError:
+                pass
+    if not any(isinstance(n, ast.FunctionDef) and n.name == "build" for n in tree.body):
+        raise ValueError(f"{path}:1: model spec defines no build(task, seed) function")
+    return ModelSpec(path.stem, path, description, tuple(constants.get("REQUIRES", ())),
+                     bool(constants.get("MULTILABEL", False)))
+
+
+def discover(folder=None) -> dict[str, ModelSpec]:
+    """All model specs by name, sorted (the order of the leaderboard before ranking).
+
+    ``models/`` is always searched; ``READOUT_BENCH_EXTRA_MODELS`` (a folder)
+    adds specs kept outside the repository.
+    """
+    folders = [Path(folder)] if folder else paths.model_spec_dirs()
+    files = [p for f in folders for p in sorted(f.glob("*.py")) if p.name not in SKIP_FILES]
+    specs = {}
+    for path in files:
+        if path.stem in specs:
+            raise UnknownModel(f"{path}:1: model name '{path.stem}' is already defined in {specs[path.stem].path}")
+        specs[path.stem] = _read_spec(path)
+    return dict(sorted(specs.items()))
+
+
+def select(names=None, folder=None) -> list[ModelSpec]:
+    """Specs named in ``names`` (comma-separated str or list), or all of them."""
+    specs = discover(folder)
+    if not names:
+        return list(specs.values())
+    wanted = [n.strip() for n in (names.split(",") if isinstance(names, str) else names) if n.strip()]
+    unknown = [n for n in wanted if n not in specs]
+    if unknown:
+        raise UnknownModel(f"unknown model '{unknown[0]}'; known: {', '.join(specs)}")
+    return [specs[n] for n in wanted]

@@ -1,0 +1,10 @@
+"""TF-IDF word 1-2-grams + linear SVM (balanced class weights)."""
+
+from sklearn.pipeline import make_pipeline
+from sklearn.svm import LinearSVC
+
+from bench.features import word_tfidf
+
+
+def build(task, seed):
+    return make_pipeline(word_tfidf(), LinearSVC(C=0.5, class_weight="balanced", random_state=seed))

@@ -1,0 +1,83 @@
+"""Released models: train writes artifacts + manifest; predict and eval --test use them."""
+
+import hashlib
+import json
+
+from bench import paths
+
+from conftest import ROOT, run_cli
+
+SEED_SENTENCES = ROOT / "corpora" / "seed" / "sentences.jsonl"
+
+
+def test_train_writes_artifacts_and_a_complete_manifest(trained):
+    folder = paths.Path(trained["READOUT_BENCH_ARTIFACTS"])
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert set(manifest["artifacts"]) == {f"{m}.{t}.joblib" for m in ("tfidf_logreg", "tfidf_svm")
+                                          for t in ("rhetoric", "domain")}
+    for name, digest in manifest["artifacts"].items():
+        assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest
+    assert len(manifest["corpus_sha256"]) == 64 and manifest["seed"]
+    assert manifest["versions"]["scikit-learn"]
+    params = manifest["models"]["tfidf_logreg"]["hyperparameters"]["rhetoric"]
+    assert params["logisticregression__C"] == 10.0 and params["tfidfvectorizer__ngram_range"] == "(1, 2)"
+
+
+def test_train_twice_gives_identical_artifacts(trained, tmp_path):
+    env = {"READOUT_BENCH_ARTIFACTS": str(tmp_path / "again")}
+    run_cli("train", "--models", "tfidf_logreg,tfidf_svm", env=env)
+    first = json.loads((paths.Path(trained["READOUT_BENCH_ARTIFACTS"]) / "manifest.json").read_text())
+    second = json.loads((tmp_path / "again" / "manifest.json").read_text())
+    assert first["artifacts"] == second["artifacts"]
+
+
+def test_predict_raw_readout_segments_and_labels_every_sentence(trained):
+    result = run_cli("predict", paths.SEED_RAW, "--model", "tfidf_svm", env=trained)
+    blocks = [line for line in result.stdout.splitlines() if line[:3].strip().isdigit()]
+    assert len(blocks) == 12
+    labels = {line.split()[1] for line in blocks}
+    assert labels <= {"report", "praise_goodwill", "solidarity", "call_appeal", "commitment", "criticism", "warning_threat"}
+
+
+def test_predict_reads_stdin(trained):
+    text = "The two ministers signed an agreement on rail freight. They condemned the attack on the port."
+    result = run_cli("predict", "-", "--model", "tfidf_logreg", env=trained, input=text)
+    assert result.stdout.count("\n     ") == 2
+
+
+def test_predict_jsonl_replaces_labels_and_keeps_extra_keys(trained, tmp_path):
+    source = tmp_path / "in.jsonl"
+    rows = [json.loads(l) for l in SEED_SENTENCES.read_text().splitlines()]
+    rows = [{"doc_id": r["doc_id"], "sent_id": r["sent_id"], "text": r["text"], "speaker": "x",
+             "rhetoric": "warning_threat", "domains": ["health_humanitarian"]} for r in rows]
+    source.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    out = tmp_path / "out.jsonl"
+    run_cli("predict", source, "--out", out, "--model", "tfidf_svm", env=trained)
+    predicted = [json.loads(l) for l in out.read_text().splitlines()]
+    assert [(p["doc_id"], p["sent_id"], p["speaker"]) for p in predicted] == [(r["doc_id"], r["sent_id"], "x") for r in rows]
+    assert sum(p["rhetoric"] == "warning_threat" for p in predicted) < 12
+
+
+def test_predict_defaults_to_the_leaderboards_best_model_per_task(tmp_path):
+    results = json.loads((ROOT / "results" / "results.json").read_text())
+    best = {task: results["tasks"][task]["comparison"]["best"] for task in ("rhetoric", "domain")}
+    env = {"READOUT_BENCH_ARTIFACTS": str(tmp_path / "best")}
+    run_cli("train", "--models", ",".join(sorted(set(best.values()))), env=env)
+    result = run_cli("predict", "-", env=env, input="The ministers agreed to reopen the rail link.")
+    assert result.stdout.startswith("  0  ")
+    # with only other models trained, the error names the missing default model
+    missing = {"READOUT_BENCH_ARTIFACTS": str(tmp_path / "other")}
+    run_cli("train", "--models", "dummy_prior", env=missing)
+    failed = run_cli("predict", "-", env=missing, input="The ministers met.", check=False)
+    assert failed.returncode != 0
+    [line] = failed.stderr.strip().splitlines()
+    assert f"model '{best['rhetoric']}' was not trained" in line or f"model '{best['domain']}' was not trained" in line
+
+
+def test_eval_on_an_external_labelled_file(trained, tmp_path):
+    out = tmp_path / "ext"
+    result = run_cli("eval", "--test", SEED_SENTENCES, "--out", out, env=trained)
+    assert "## rhetoric" in result.stdout and "tfidf_svm" in result.stdout
+    scored = json.loads((out / "results.json").read_text())
+    assert set(scored["rhetoric"]["models"]) == {"tfidf_logreg", "tfidf_svm"}
+    assert scored["domain"]["models"]["tfidf_svm"]["n"] == 12
