@@ -166,7 +166,7 @@ def _plots(results, out: Path) -> list[str]:
         ax.set_xticks(np.arange(len(labels)) + 0.4 - width / 2, labels, rotation=40, ha="right")
         ax.set_ylabel("test F1")
         ax.set_title(f"{task_name}: per-label F1")
-        ax.legend(fontsize=6, ncol=2)
+        ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
         names.append(f"per_label_{task_name}.png")
         fig.savefig(out / names[-1], **save)
         plt.close(fig)
