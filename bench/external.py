@@ -60,11 +60,12 @@ def board_markdown(title: str, source: str, result: dict) -> str:
 
 
 def _write(out_dir: Path, result: dict, markdown: str):
+    from bench.atomic import atomic_folder
     from bench.report import dump_json
 
-    out_dir.mkdir(parents=True, exist_ok=True)
-    dump_json(out_dir / "results.json", result)
-    (out_dir / "leaderboard.md").write_text(markdown, encoding="utf-8")
+    with atomic_folder(out_dir) as staging:
+        dump_json(staging / "results.json", result)
+        (staging / "leaderboard.md").write_text(markdown, encoding="utf-8")
 
 
 def eval_file(test_path, models=None, out_dir=None) -> tuple[dict, str]:

@@ -8,6 +8,7 @@ import json
 import sys
 from pathlib import Path
 
+from bench.atomic import write_text_atomic
 from bench.corpus import load_sentences
 from bench.release import best_model, load_model
 from bench.segment import split_sentences
@@ -49,7 +50,7 @@ def run(in_path=None, out_path=None, model=None, stdout=sys.stdout):
         rows = [{**{k: v for k, v in s.items() if k != "_line"}, **p} for s, p in zip(sentences, predicted)]
         lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
         if out_path:
-            Path(out_path).write_text(lines, encoding="utf-8")
+            write_text_atomic(out_path, lines)
         else:
             stdout.write(lines)
         return rows
@@ -59,7 +60,7 @@ def run(in_path=None, out_path=None, model=None, stdout=sys.stdout):
     predicted = predict_texts(sentences, model)
     rows = [{"sent_id": i, "text": t, **p} for i, (t, p) in enumerate(zip(sentences, predicted))]
     if out_path:
-        Path(out_path).write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+        write_text_atomic(out_path, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
     else:
         for r in rows:
             domains = ", ".join(r["domains"]) or "-"

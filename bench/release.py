@@ -7,13 +7,12 @@ Unlike the protocol, they are trained on everything, the seed readout included.
 
 import hashlib
 import json
-import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 from bench import paths
+from bench.atomic import atomic_folder
 from bench.protocol import PROTOCOL
 from bench.tasks import TASKS
 
@@ -86,9 +85,7 @@ def train(specs, corpus, *, n_jobs=2, log=sys.stderr) -> Path:
     from bench.harness import library_versions
 
     out = paths.artifacts_dir()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out.parent))
-    try:
+    with atomic_folder(out) as staging:
         sentences = [{k: v for k, v in s.items() if k != "_line"} for s in corpus.sentences]
         texts = [s["text"] for s in sentences]
         jobs = [(spec, task) for spec in specs for task in TASKS]
@@ -111,12 +108,6 @@ def train(specs, corpus, *, n_jobs=2, log=sys.stderr) -> Path:
                                    "hyperparameters": params[spec.name]} for spec in specs},
         }
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-        if out.exists():
-            shutil.rmtree(out)
-        staging.replace(out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     return out
 
 

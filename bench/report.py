@@ -9,11 +9,10 @@ failed run never leaves a half-written leaderboard.
 import base64
 import html
 import json
-import shutil
-import tempfile
 from pathlib import Path
 
 from bench.analysis import by_slice, misclassified
+from bench.atomic import atomic_folder
 
 DECIMALS = 6
 
@@ -304,10 +303,7 @@ def build_analysis(results, predictions, corpus, tasks, ngrams) -> dict:
 
 def write_all(out_dir: Path, results, predictions, timings, analysis):
     """Write every output into ``out_dir`` atomically (temp folder, then swap)."""
-    out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir.parent))
-    try:
+    with atomic_folder(out_dir) as staging:
         for task_name, task_analysis in analysis.items():
             for key in ("phenomena", "genre"):
                 for model, table in task_analysis["slices"][key].items():
@@ -331,12 +327,6 @@ def write_all(out_dir: Path, results, predictions, timings, analysis):
         markdown = report_markdown(results, analysis, plots)
         (report / "report.md").write_text(markdown, encoding="utf-8")
         (report / "report.html").write_text(_markdown_to_html(markdown, report), encoding="utf-8")
-        if out_dir.exists():
-            shutil.rmtree(out_dir)
-        staging.replace(out_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
 
 
 def leaderboard_tables(leaderboard_md: str) -> str:

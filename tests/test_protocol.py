@@ -116,3 +116,16 @@ def test_a_plugin_model_is_scored_under_the_same_protocol(tmp_path):
         assert "p_holm" in block["comparison"]["models"]["my_ridge"]
     assert "my_ridge" in (out / "leaderboard.md").read_text()
     assert results["models"]["my_ridge"]["description"].startswith("One line describing your model")
+
+
+def test_an_interrupted_run_resumes_from_the_cache(tmp_path):
+    env = {"READOUT_BENCH_CACHE": str(tmp_path / "cache")}
+    args = ("eval", "--models", "dummy_prior,tfidf_svm", "--out")
+    first = run_cli(*args, tmp_path / "a", env=env)
+    assert "80 jobs: 0 cached, 80 to run" in first.stderr
+    finished = sorted((tmp_path / "cache").rglob("*.json"))
+    for path in finished[::2]:                     # lose half the finished jobs, as a kill would
+        path.unlink()
+    second = run_cli(*args, tmp_path / "b", env=env)
+    assert f"80 jobs: {80 - len(finished[::2])} cached, {len(finished[::2])} to run" in second.stderr
+    assert (tmp_path / "a" / "results.json").read_bytes() == (tmp_path / "b" / "results.json").read_bytes()
