@@ -12,14 +12,17 @@ from pathlib import Path
 
 
 def _models(args):
-    from bench.registry import select
+    from bench.registry import ModelError, select
 
     specs = select(args.models)
     for spec in specs:
         if not spec.available:
             print(f"[bench] skipping {spec.name}: needs {', '.join(spec.requires)} "
                   f"(an optional extra, see README)", file=sys.stderr)
-    return [s for s in specs if s.available]
+    available = [s for s in specs if s.available]
+    if not available:
+        raise ModelError("no selected model can run here (all need optional extras)")
+    return available
 
 
 def cmd_validate(args):
@@ -169,10 +172,10 @@ def parser() -> argparse.ArgumentParser:
 def main(argv=None):
     args = parser().parse_args(argv)
     from bench.corpus import CorpusError
-    from bench.registry import UnknownModel
+    from bench.registry import ModelError
 
     try:
         args.func(args)
-    except (CorpusError, UnknownModel) as err:
+    except (CorpusError, ModelError) as err:
         print(f"error: {err}", file=sys.stderr)
         sys.exit(2)

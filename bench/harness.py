@@ -27,6 +27,7 @@ from bench.analysis import indicative_ngrams
 from bench.corpus import load_all
 from bench.metrics import label_counts, macro_f1_from_counts, score
 from bench.protocol import PROTOCOL
+from bench.registry import ModelError
 from bench.splits import load_splits
 from bench.stats import bootstrap, document_tables, holm, mcnemar, permutation_test
 from bench.tasks import TASKS
@@ -68,10 +69,11 @@ def plan(specs, splits, tasks, protocol=PROTOCOL) -> list[Job]:
         for k in range(protocol.cv_folds):
             held = tuple(d for d in pool if fold_of[d] == k)
             runs.append((f"cv/r{r}/f{k}", tuple(d for d in pool if fold_of[d] != k), held))
-    rng = np.random.default_rng(protocol.seed)
+    # Nested subsets: each smaller training set is part of every larger one.
+    order = np.asarray(pool)[np.random.default_rng(protocol.seed).permutation(len(pool))]
     for fraction in protocol.learning_curve:
         n = max(2, int(round(fraction * len(pool))))
-        chosen = set(np.asarray(pool)[rng.permutation(len(pool))[:n]])
+        chosen = set(order[:n])
         runs.append((f"curve/{fraction}", tuple(d for d in pool if d in chosen), test))
     return [Job(spec.name, task.name, run, train, evaluate)
             for spec in specs for task in tasks for run, train, evaluate in runs]
@@ -100,7 +102,7 @@ def fit_predict(spec, task, train_sentences, eval_sentences, seed, explain=False
     started = time.perf_counter()
     estimator.fit(train_texts, task.targets(train_sentences))
     fitted = time.perf_counter()
-    predictions = task.decode(estimator.predict(eval_texts))
+    predictions = _checked(spec, task, estimator.predict(eval_texts), len(eval_texts))
     predicted = time.perf_counter()
     output = {"predictions": predictions, "scores": _scores(estimator, eval_texts),
               "fit_seconds": fitted - started, "predict_seconds": predicted - fitted}
@@ -116,6 +118,22 @@ _KEY_MODULES = ("features.py", "comparators.py", "registry.py", "tasks.py", "har
 def _kit_hash() -> str:
     folder = paths.ROOT / "bench"
     return hashlib.sha256(b"".join((folder / name).read_bytes() for name in _KEY_MODULES)).hexdigest()
+
+
+def _checked(spec, task, raw, n) -> list:
+    """Decoded predictions, or a ModelError saying how a plug-in's output breaks the task's contract."""
+    raw = np.asarray(raw)
+    where = f"{spec.path}: model '{spec.name}'"
+    if task.kind == "multilabel":
+        if raw.shape != (n, len(task.labels)) or not np.isin(raw, (0, 1)).all():
+            raise ModelError(f"{where} must predict a 0/1 matrix of shape ({n}, {len(task.labels)}) "
+                             f"for the {task.name} task, got shape {raw.shape}, dtype {raw.dtype}")
+        return task.decode(raw.astype(int))
+    unknown = sorted({str(p) for p in raw.ravel()} - set(task.labels))
+    if raw.shape != (n,) or unknown:
+        raise ModelError(f"{where} predicted label(s) outside the {task.name} schema: "
+                         f"{', '.join(unknown[:5]) or 'shape ' + str(raw.shape)}")
+    return task.decode(raw)
 
 
 def _job_key(job, spec, corpus_hash, versions, kit_hash) -> str:

@@ -26,8 +26,8 @@ from bench import paths
 SKIP_FILES = {"__init__.py", "TEMPLATE.py"}
 
 
-class UnknownModel(ValueError):
-    """A model name that no file in ``models/`` defines."""
+class ModelError(ValueError):
+    """A model that cannot be used: unknown name, malformed spec, or nothing available to run."""
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,27 @@ def one_vs_rest(estimator):
         name, final = estimator.steps[-1]
         estimator.steps[-1] = (name, OneVsRestClassifier(final))
         return estimator
+    if not hasattr(estimator, "get_params"):      # duck-typed model: scikit-learn cannot clone it
+        return PerLabel(estimator)
     return OneVsRestClassifier(estimator)
+
+
+class PerLabel:
+    """One deep copy of a duck-typed binary classifier per label (for models without get_params)."""
+
+    def __init__(self, estimator):
+        self.estimator = estimator
+
+    def fit(self, texts, targets):
+        import copy
+
+        self.estimators_ = [copy.deepcopy(self.estimator).fit(texts, targets[:, j]) for j in range(targets.shape[1])]
+        return self
+
+    def predict(self, texts):
+        import numpy as np
+
+        return np.column_stack([np.asarray(e.predict(texts)) for e in self.estimators_])
 
 
 def _read_spec(path: Path) -> ModelSpec:
@@ -91,7 +111,7 @@ def _read_spec(path: Path) -> ModelSpec:
             except ValueError:
                 pass
     if not any(isinstance(n, ast.FunctionDef) and n.name == "build" for n in tree.body):
-        raise ValueError(f"{path}:1: model spec defines no build(task, seed) function")
+        raise ModelError(f"{path}:1: model spec defines no build(task, seed) function")
     return ModelSpec(path.stem, path, description, tuple(constants.get("REQUIRES", ())),
                      bool(constants.get("MULTILABEL", False)))
 
@@ -107,7 +127,7 @@ def discover(folder=None) -> dict[str, ModelSpec]:
     specs = {}
     for path in files:
         if path.stem in specs:
-            raise UnknownModel(f"{path}:1: model name '{path.stem}' is already defined in {specs[path.stem].path}")
+            raise ModelError(f"{path}:1: model name '{path.stem}' is already defined in {specs[path.stem].path}")
         specs[path.stem] = _read_spec(path)
     return dict(sorted(specs.items()))
 
@@ -120,5 +140,5 @@ def select(names=None, folder=None) -> list[ModelSpec]:
     wanted = [n.strip() for n in (names.split(",") if isinstance(names, str) else names) if n.strip()]
     unknown = [n for n in wanted if n not in specs]
     if unknown:
-        raise UnknownModel(f"unknown model '{unknown[0]}'; known: {', '.join(specs)}")
+        raise ModelError(f"unknown model '{unknown[0]}'; known: {', '.join(specs)}")
     return [specs[n] for n in wanted]

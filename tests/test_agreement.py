@@ -65,3 +65,36 @@ def test_agreement_meets_the_reliability_target():
     result = json.loads((paths.ANNOTATIONS / "agreement.json").read_text(encoding="utf-8"))
     assert result["rhetoric"]["alpha_nominal"] >= 0.667
     assert result["domain"]["alpha_masi"] >= 0.667
+
+
+def _rows(name):
+    return {(r["doc_id"], r["sent_id"]): r for r in map(json.loads, (paths.ANNOTATIONS / name).read_text().splitlines())}
+
+
+def test_gold_of_double_annotated_documents_is_agreement_or_logged_adjudication():
+    from bench.corpus import load_all
+
+    gold = {(s["doc_id"], s["sent_id"]): s for s in load_all().sentences}
+    a, b = _rows("annotator_a.jsonl"), _rows("annotator_b.jsonl")
+    log = _rows("adjudication.jsonl")
+    disagreements = {k for k in a if a[k]["rhetoric"] != b[k]["rhetoric"] or set(a[k]["domains"]) != set(b[k]["domains"])}
+    assert set(log) == disagreements
+    for key in a:
+        expected = log[key]["gold"] if key in log else a[key]
+        assert gold[key]["rhetoric"] == expected["rhetoric"], key
+        assert set(gold[key]["domains"]) == set(expected["domains"]), key
+        if key in log:
+            assert log[key]["rule"], key
+
+
+def test_consistency_pass_touched_only_single_annotated_documents_and_is_in_the_gold():
+    from bench.corpus import load_all
+
+    gold = {(s["doc_id"], s["sent_id"]): s for s in load_all().sentences}
+    sample = set(agreement.load_sample()["documents"])
+    changes = [json.loads(l) for l in (paths.ANNOTATIONS / "consistency_pass.jsonl").read_text().splitlines()]
+    assert changes
+    for change in changes:
+        assert change["doc_id"] not in sample and change["rule"]
+        current = gold[(change["doc_id"], change["sent_id"])][change["field"]]
+        assert (set(current) == set(change["new"])) if change["field"] == "domains" else current == change["new"]

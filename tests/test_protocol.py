@@ -129,3 +129,21 @@ def test_an_interrupted_run_resumes_from_the_cache(tmp_path):
     second = run_cli(*args, tmp_path / "b", env=env)
     assert f"80 jobs: {80 - len(finished[::2])} cached, {len(finished[::2])} to run" in second.stderr
     assert (tmp_path / "a" / "results.json").read_bytes() == (tmp_path / "b" / "results.json").read_bytes()
+
+
+@pytest.mark.parametrize("source, message", [
+    ("def make():\n    pass\n", "model spec defines no build(task, seed) function"),
+    ("class Banana:\n    def fit(self, texts, y):\n        return self\n\n"
+     "    def predict(self, texts):\n        return ['banana'] * len(texts)\n\n\n"
+     "def build(task, seed):\n    return Banana()\n", "model 'broken'"),
+])
+def test_a_broken_plugin_gets_a_one_line_error(tmp_path, source, message):
+    """A spec without build, or a model whose output breaks the contract (here on both tasks)."""
+    plugins = tmp_path / "plugins"
+    plugins.mkdir()
+    (plugins / "broken.py").write_text('"""A broken model."""\n' + source)
+    env = {"READOUT_BENCH_EXTRA_MODELS": str(plugins), "READOUT_BENCH_CACHE": str(tmp_path / "cache")}
+    result = run_cli("eval", "--models", "broken", "--out", tmp_path / "out", "--jobs", "1", env=env, check=False)
+    assert result.returncode == 2
+    assert message in result.stderr.strip().splitlines()[-1]
+    assert not (tmp_path / "out").exists()
