@@ -152,9 +152,18 @@ class Corpus:
     sentences: list[dict]
     documents: dict[str, dict]
     files: list[Path] = field(default_factory=list)
+    _by_doc: dict = field(default=None, init=False, repr=False, compare=False)
 
     def __len__(self):
         return len(self.sentences)
+
+    def sentences_of(self, doc_ids) -> list[dict]:
+        """The sentences of ``doc_ids``, document by document in the order given."""
+        if self._by_doc is None:
+            self._by_doc = {}
+            for s in self.sentences:
+                self._by_doc.setdefault(s["doc_id"], []).append(s)
+        return [s for d in doc_ids for s in self._by_doc[d]]
 
     @property
     def doc_ids(self) -> list[str]:

@@ -171,10 +171,6 @@ def run_jobs(jobs, specs_by_name, corpus, *, n_jobs=2, use_cache=True, log=sys.s
     """Execute (or fetch from cache) every job; returns {job: output}."""
     from joblib import Parallel, delayed
 
-    by_doc = {}
-    for s in corpus.sentences:
-        by_doc.setdefault(s["doc_id"], []).append({k: v for k, v in s.items() if k != "_line"})
-    sentences = lambda docs: [s for d in docs for s in by_doc[d]]  # noqa: E731
     versions = library_versions()
     corpus_hash = corpus.sha256()
     kit_hash = _kit_hash()
@@ -189,8 +185,8 @@ def run_jobs(jobs, specs_by_name, corpus, *, n_jobs=2, use_cache=True, log=sys.s
             pending.append((job, key))
     total, done = len(jobs), len(outputs)
     print(f"[bench] {total} jobs: {done} cached, {len(pending)} to run on {n_jobs} worker(s)", file=log, flush=True)
-    tasks = (delayed(_run_job)(specs_by_name[job.model], job.task, sentences(job.train_docs),
-                               sentences(job.eval_docs), PROTOCOL.seed, job.run == "test")
+    tasks = (delayed(_run_job)(specs_by_name[job.model], job.task, corpus.sentences_of(job.train_docs),
+                               corpus.sentences_of(job.eval_docs), PROTOCOL.seed, job.run == "test")
              for job, _ in pending)
     started = time.perf_counter()
     results = Parallel(n_jobs=n_jobs, return_as="generator")(tasks) if pending else []
@@ -217,10 +213,7 @@ def _subset(eval_sentences, predictions, keep_docs):
 
 def summarise(jobs, outputs, corpus, splits, specs, tasks, protocol=PROTOCOL) -> dict:
     """Metrics, cross-validation spread, learning curves and paired statistics."""
-    by_doc = {}
-    for s in corpus.sentences:
-        by_doc.setdefault(s["doc_id"], []).append(s)
-    sentences = lambda docs: [s for d in docs for s in by_doc[d]]  # noqa: E731
+    sentences = corpus.sentences_of
     parts = splits["documents"]
     test_docs = {d for d, p in parts.items() if p == "test"}
     seed_docs = {d for d, p in parts.items() if p == "seed"}

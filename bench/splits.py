@@ -24,13 +24,9 @@ PARTS = ("train", "dev", "test")
 
 def _label_profile(corpus, doc_ids) -> np.ndarray:
     """Label counts per document: rhetoric one-hot sums, then domain sums."""
-    by_doc = {d: [] for d in doc_ids}
-    for s in corpus.sentences:
-        if s["doc_id"] in by_doc:
-            by_doc[s["doc_id"]].append(s)
     rows = [np.concatenate([TASKS["rhetoric"].indicator([s["rhetoric"] for s in sents]).sum(0),
                             TASKS["domain"].indicator([s["domains"] for s in sents]).sum(0)])
-            for sents in by_doc.values()]
+            for sents in (corpus.sentences_of([d]) for d in doc_ids)]
     return np.array(rows, dtype=float)
 
 
