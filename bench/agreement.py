@@ -75,6 +75,15 @@ def _by_key(rows):
     return {(r["doc_id"], r["sent_id"]): r for r in rows}
 
 
+def load_annotations(name: str, folder=None, *, labelled=True) -> dict:
+    """A file of ``corpora/annotations/`` keyed by (doc_id, sent_id), validated like any corpus file.
+
+    ``labelled=False`` reads the logs, whose labels are nested (adjudication) or per field (consistency pass).
+    """
+    path = (folder or paths.ANNOTATIONS) / f"{name}.jsonl"
+    return _by_key(load_sentences(path, need_text=False, need_labels=labelled))
+
+
 def compute(folder=None, gold_rows=None) -> dict:
     """All agreement figures from the committed raw annotations and gold."""
     from sklearn.metrics import cohen_kappa_score
@@ -82,7 +91,7 @@ def compute(folder=None, gold_rows=None) -> dict:
     from bench.corpus import load_all
 
     folder = folder or paths.ANNOTATIONS
-    raw = {name: _by_key(load_sentences(folder / f"{name}.jsonl", need_text=False)) for name in ANNOTATORS}
+    raw = {name: load_annotations(name, folder) for name in ANNOTATORS}
     gold = _by_key(gold_rows if gold_rows is not None else load_all().sentences)
     keys = [k for k in raw[ANNOTATORS[0]] if k in raw[ANNOTATORS[1]]]
     if not keys:

@@ -131,18 +131,11 @@ class FastTextClassifier(BaseEstimator, ClassifierMixin):
         return out
 
     def predict(self, texts):
-        cleaned = [self._clean(t) for t in texts]
+        """Every label scoring >= ``threshold`` (multi-label), else the most probable class."""
+        proba = self.predict_proba(texts)
         if self.multilabel_:
-            labels, _ = self.model_.predict(cleaned, k=-1, threshold=self.threshold)
-            out = np.zeros((len(cleaned), len(self.classes_)), dtype=int)
-            for i, row in enumerate(labels):
-                for label in row:
-                    name = label.removeprefix("__label__")
-                    if name != "none":
-                        out[i, int(name)] = 1
-            return out
-        labels, _ = self.model_.predict(cleaned, k=1)
-        return np.array([row[0].removeprefix("__label__") for row in labels], dtype=object)
+            return (proba >= self.threshold).astype(int)
+        return np.asarray(self.classes_, dtype=object)[proba.argmax(axis=1)]
 
     def __getstate__(self):
         """fastText models are not picklable: store the model file's bytes instead."""

@@ -67,16 +67,12 @@ def test_agreement_meets_the_reliability_target():
     assert result["domain"]["alpha_masi"] >= 0.667
 
 
-def _rows(name):
-    return {(r["doc_id"], r["sent_id"]): r for r in map(json.loads, (paths.ANNOTATIONS / name).read_text().splitlines())}
-
-
 def test_gold_of_double_annotated_documents_is_agreement_or_logged_adjudication():
     from bench.corpus import load_all
 
     gold = {(s["doc_id"], s["sent_id"]): s for s in load_all().sentences}
-    a, b = _rows("annotator_a.jsonl"), _rows("annotator_b.jsonl")
-    log = _rows("adjudication.jsonl")
+    a, b = (agreement.load_annotations(name) for name in agreement.ANNOTATORS)
+    log = agreement.load_annotations("adjudication", labelled=False)
     disagreements = {k for k in a if a[k]["rhetoric"] != b[k]["rhetoric"] or set(a[k]["domains"]) != set(b[k]["domains"])}
     assert set(log) == disagreements
     for key in a:
