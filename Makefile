@@ -20,7 +20,7 @@ PRED ?=
 GOLD ?=
 NAME ?=
 
-.PHONY: help venv validate splits stats train eval predict score agreement docs test benchmark \
+.PHONY: help venv validate splits stats style train eval predict score agreement docs test benchmark \
         extras-embeddings extras-fasttext clean clean-all
 
 help: ## List the targets
@@ -42,6 +42,9 @@ splits: $(STAMP) ## Rebuild corpora/splits.json (fixed document-level splits and
 
 stats: $(STAMP) ## Print corpus statistics
 	$(BENCH) stats
+
+style: $(STAMP) ## Print the corpus's register figures beside the target ranges of real readouts
+	$(BENCH) style
 
 train: $(STAMP) ## Fit every model on all data; write models/trained/ + manifest [MODELS=a,b]
 	$(BENCH) train $(if $(MODELS),--models $(MODELS))

@@ -1,4 +1,4 @@
-"""Inter-annotator agreement for the double-annotated sample of the corpus.
+"""Inter-annotator agreement of the blind double annotation (every sentence of corpus v2).
 
 Raw labels of both annotators live in ``corpora/annotations/`` so anyone can
 recompute these figures (``make agreement``):
@@ -7,8 +7,9 @@ recompute these figures (``make agreement``):
 - DOMAIN: per-label alpha (nominal, on 0/1) and Cohen's kappa, plus a set-level
   alpha with the MASI distance (Passonneau 2006), which gives partial credit
   for overlapping label sets.
-- Human ceiling: each annotator's macro-F1 against the adjudicated gold, the
-  same metric the leaderboard uses.
+- RHETORIC per label: alpha on each label against the rest.
+- Each annotator's macro-F1 against the adjudicated gold, the metric the
+  leaderboard uses.
 
 Alpha is computed from the coincidence of values within units (Krippendorff
 2011), for any number of coders with missing values, and any distance.
@@ -84,29 +85,26 @@ def load_annotations(name: str, folder=None, *, labelled=True) -> dict:
     return _by_key(load_sentences(path, need_text=False, need_labels=labelled))
 
 
-def compute(folder=None, gold_rows=None) -> dict:
-    """All agreement figures from the committed raw annotations and gold."""
-    from sklearn.metrics import cohen_kappa_score
-
-    from bench.corpus import load_all
-
-    folder = folder or paths.ANNOTATIONS
-    raw = {name: load_annotations(name, folder) for name in ANNOTATORS}
-    gold = _by_key(gold_rows if gold_rows is not None else load_all().sentences)
-    keys = [k for k in raw[ANNOTATORS[0]] if k in raw[ANNOTATORS[1]]]
-    if not keys:
-        raise ValueError(f"{folder}: the annotators share no sentence")
-    a, b = ([raw[name][k] for k in keys] for name in ANNOTATORS)
-    g = [gold[k] for k in keys]
-    out = {"sentences": len(keys), "documents": len({k[0] for k in keys})}
-
-    out["rhetoric"] = {
+def _rhetoric_figures(a, b) -> dict:
+    per_label = {}
+    for label in TASKS["rhetoric"].labels:
+        xs = [int(x["rhetoric"] == label) for x in a]
+        ys = [int(y["rhetoric"] == label) for y in b]
+        per_label[label] = {"alpha": krippendorff_alpha([[p, q] for p, q in zip(xs, ys)]),
+                            "a_count": sum(xs), "b_count": sum(ys)}
+    return {
         "alpha_nominal": krippendorff_alpha([[x["rhetoric"], y["rhetoric"]] for x, y in zip(a, b)]),
         "raw_agreement": float(np.mean([x["rhetoric"] == y["rhetoric"] for x, y in zip(a, b)])),
+        "per_label": per_label,
         "confusions": [[pair[0], pair[1], n] for pair, n in Counter(
             tuple(sorted((x["rhetoric"], y["rhetoric"]))) for x, y in zip(a, b)
-            if x["rhetoric"] != y["rhetoric"]).most_common(10)],
+            if x["rhetoric"] != y["rhetoric"]).most_common(12)],
     }
+
+
+def _domain_figures(a, b) -> dict:
+    from sklearn.metrics import cohen_kappa_score
+
     per_label = {}
     for label in TASKS["domain"].labels:
         xs = [int(label in x["domains"]) for x in a]
@@ -116,13 +114,42 @@ def compute(folder=None, gold_rows=None) -> dict:
             "kappa": float(cohen_kappa_score(xs, ys)) if len(set(xs) | set(ys)) > 1 else 1.0,
             "a_count": sum(xs), "b_count": sum(ys),
         }
-    out["domain"] = {
+    return {
         "alpha_masi": krippendorff_alpha([[frozenset(x["domains"]), frozenset(y["domains"])]
                                           for x, y in zip(a, b)], distance=masi),
         "exact_set_agreement": float(np.mean([set(x["domains"]) == set(y["domains"]) for x, y in zip(a, b)])),
         "per_label": per_label,
         "mean_label_alpha": float(np.mean([v["alpha"] for v in per_label.values()])),
     }
+
+
+def compute(folder=None, gold_rows=None) -> dict:
+    """All agreement figures from the committed raw annotations and gold.
+
+    Every sentence of the constructed corpus and of the contrast set is labelled
+    by both annotators; the figures are over all of them, and per corpus.
+    """
+    from bench.corpus import load_all
+
+    folder = folder or paths.ANNOTATIONS
+    raw = {name: load_annotations(name, folder) for name in ANNOTATORS}
+    gold_rows = gold_rows if gold_rows is not None else load_all().sentences
+    gold = _by_key(gold_rows)
+    keys = [k for k in raw[ANNOTATORS[0]] if k in raw[ANNOTATORS[1]]]
+    if not keys:
+        raise ValueError(f"{folder}: the annotators share no sentence")
+    a, b = ([raw[name][k] for k in keys] for name in ANNOTATORS)
+    g = [gold[k] for k in keys]
+    out = {"sentences": len(keys), "documents": len({k[0] for k in keys}),
+           "rhetoric": _rhetoric_figures(a, b), "domain": _domain_figures(a, b)}
+    provenance = _provenance_of(gold_rows)
+    out["by_corpus"] = {}
+    for name in sorted({provenance[k[0]] for k in keys}):
+        idx = [i for i, k in enumerate(keys) if provenance[k[0]] == name]
+        sub_a, sub_b = [a[i] for i in idx], [b[i] for i in idx]
+        out["by_corpus"][name] = {"sentences": len(idx),
+                                  "rhetoric_alpha": _rhetoric_figures(sub_a, sub_b)["alpha_nominal"],
+                                  "domain_alpha_masi": _domain_figures(sub_a, sub_b)["alpha_masi"]}
     ceiling = {}
     for name, rows in zip(ANNOTATORS, (a, b)):
         ceiling[name] = {}
@@ -130,28 +157,44 @@ def compute(folder=None, gold_rows=None) -> dict:
             gold_m = task.indicator([r[task.field] for r in g])
             pred_m = task.indicator([r[task.field] for r in rows])
             ceiling[name][task.name] = score(task, gold_m, pred_m)[task.headline]
-    out["human_ceiling_macro_f1"] = ceiling
+    out["annotator_vs_gold_macro_f1"] = ceiling
     return out
+
+
+def _provenance_of(gold_rows) -> dict:
+    from bench.corpus import load_all
+
+    docs = load_all().documents
+    return {r["doc_id"]: docs[r["doc_id"]]["provenance"] if r["doc_id"] in docs else "other" for r in gold_rows}
 
 
 def to_markdown(result: dict) -> str:
     r, d = result["rhetoric"], result["domain"]
     lines = ["# Inter-annotator agreement", "",
              "Written by `make agreement` from `corpora/annotations/` and the adjudicated gold; "
-             "do not edit by hand.", "",
-             f"Double-annotated: {result['documents']} documents, {result['sentences']} sentences.", "",
+             "do not edit by hand. Who the annotators were: `corpora/annotations/ANNOTATORS.md`.", "",
+             f"Double-annotated, blind: {result['documents']} documents (contrast groups count as documents), "
+             f"{result['sentences']} sentences — every sentence of the constructed corpus and of the contrast set.", "",
              "| axis | measure | value |", "|---|---|---:|",
              f"| RHETORIC | Krippendorff's alpha (nominal) | {r['alpha_nominal']:.3f} |",
              f"| RHETORIC | raw agreement | {r['raw_agreement']:.3f} |",
              f"| DOMAIN | Krippendorff's alpha (MASI, label sets) | {d['alpha_masi']:.3f} |",
              f"| DOMAIN | mean per-label alpha (nominal, 0/1) | {d['mean_label_alpha']:.3f} |",
              f"| DOMAIN | exact set agreement | {d['exact_set_agreement']:.3f} |", "",
-             "## DOMAIN per label", "", "| label | alpha | Cohen's kappa | A | B |", "|---|---:|---:|---:|---:|"]
+             "## By corpus", "", "| corpus | sentences | rhetoric alpha | domain alpha (MASI) |", "|---|---:|---:|---:|"]
+    for name, v in result["by_corpus"].items():
+        lines.append(f"| {name} | {v['sentences']} | {v['rhetoric_alpha']:.3f} | {v['domain_alpha_masi']:.3f} |")
+    lines += ["", "## RHETORIC per label (alpha on label vs rest)", "", "| label | alpha | A | B |", "|---|---:|---:|---:|"]
+    for label, v in r["per_label"].items():
+        lines.append(f"| {label} | {v['alpha']:.3f} | {v['a_count']} | {v['b_count']} |")
+    lines += ["", "## DOMAIN per label", "", "| label | alpha | Cohen's kappa | A | B |", "|---|---:|---:|---:|---:|"]
     for label, v in d["per_label"].items():
         lines.append(f"| {label} | {v['alpha']:.3f} | {v['kappa']:.3f} | {v['a_count']} | {v['b_count']} |")
-    lines += ["", "## Human ceiling: each annotator's macro-F1 against the adjudicated gold", "",
+    lines += ["", "## Each annotator's macro-F1 against the adjudicated gold", "",
+              "Not a human ceiling: the annotators are language-model sessions (see ANNOTATORS.md), and the gold "
+              "is made of their agreements plus the adjudicator's decisions, so these figures are biased upwards.", "",
               "| annotator | rhetoric | domain |", "|---|---:|---:|"]
-    for name, v in result["human_ceiling_macro_f1"].items():
+    for name, v in result["annotator_vs_gold_macro_f1"].items():
         lines.append(f"| {name} | {v['rhetoric']:.3f} | {v['domain']:.3f} |")
     lines += ["", "## Most frequent RHETORIC disagreements", "", "| label | label | sentences |", "|---|---|---:|"]
     lines += [f"| {x} | {y} | {n} |" for x, y, n in r["confusions"]]
@@ -164,19 +207,3 @@ def write(result: dict, folder=None):
     folder = folder or paths.ANNOTATIONS
     dump_json(folder / "agreement.json", result)
     (folder / "AGREEMENT.md").write_text(to_markdown(result), encoding="utf-8")
-
-
-def sample_documents(corpus, fraction: float, seed: int) -> list[str]:
-    """A seeded random sample of constructed documents, drawn within each genre."""
-    rng = np.random.default_rng(seed)
-    chosen = []
-    docs = [d for d in corpus.doc_ids if corpus.documents[d]["provenance"] == "constructed"]
-    for genre in sorted({corpus.documents[d]["genre"] for d in docs}):
-        members = [d for d in docs if corpus.documents[d]["genre"] == genre]
-        k = int(np.ceil(fraction * len(members)))
-        chosen += [members[i] for i in sorted(rng.choice(len(members), size=k, replace=False))]
-    return sorted(chosen)
-
-
-def load_sample(folder=None) -> dict:
-    return json.loads(((folder or paths.ANNOTATIONS) / "sample.json").read_text(encoding="utf-8"))

@@ -49,7 +49,8 @@ def cmd_splits(args):
     counts = {}
     for part in record["documents"].values():
         counts[part] = counts.get(part, 0) + 1
-    print(f"corpora/splits.json: {counts}; OOD {record['ood']['name']}: {len(record['ood']['documents'])} documents")
+    ood = "; ".join(f"OOD {o['name']}: {len(o['documents'])} documents" for o in record["ood"])
+    print(f"corpora/splits.json: {counts}; {ood}")
 
 
 def cmd_stats(args):
@@ -59,6 +60,31 @@ def cmd_stats(args):
     from bench.splits import load_splits
 
     print(to_markdown(describe(load_all(), load_splits())))
+
+
+def cmd_style(args):
+    from bench import style
+    from bench.corpus import load_all, load_sentences
+    from bench.schema import load_schema
+
+    if args.files:
+        sentences = [s for path in args.files for s in load_sentences(path, need_labels=False)]
+        title = ", ".join(args.files)
+    else:
+        sentences = load_all().where(provenance="constructed").sentences
+        title = "the constructed corpus (corpora/constructed)"
+    fig = style.figures(sentences)
+    print(style.render(fig, title))
+    failed = style.failures(fig)
+    if fig.get("rhetoric_counts"):
+        print(f"\n{'label':<36} {'count':>6}  floor  ok")
+        for label, count, floor, ok in style.label_floor_rows(fig, load_schema()):
+            print(f"{label:<36} {count:>6}  {floor:>5}  {'yes' if ok else 'NO'}")
+            if not ok:
+                failed.append(label)
+    print(f"\n{'every figure on target' if not failed else 'off target: ' + ', '.join(failed)}")
+    if failed and args.strict:
+        sys.exit(1)
 
 
 def cmd_train(args):
@@ -136,6 +162,11 @@ def parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("stats", help="print corpus statistics (counts per label, genre, region, split)")
     s.set_defaults(func=cmd_stats)
+
+    s = sub.add_parser("style", help="print the corpus's register figures beside the target ranges of real readouts")
+    s.add_argument("files", nargs="*", help="sentence files to measure instead (labels optional)")
+    s.add_argument("--strict", action="store_true", help="exit 1 when a figure is off target")
+    s.set_defaults(func=cmd_style)
 
     for name, func, text in (("train", cmd_train, "fit released models on all data (models/trained/)"),
                              ("eval", cmd_eval, "run the benchmark protocol and write results/")):

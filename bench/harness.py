@@ -2,13 +2,13 @@
 
 For every model and task the protocol runs these fit-and-predict jobs:
 
-- ``test``: fit on train+dev, predict the test split and the seed readout;
-- ``ood``: fit on train+dev minus the held-out region/genre, predict all of it;
+- ``test``: fit on train+dev, predict the test split, the seed readout and the contrast set;
+- ``ood/<key>``: fit on train+dev minus a held-out region (or genre), predict all of it;
 - ``cv/r{repeat}/f{fold}``: repeated grouped cross-validation over train+dev;
 - ``curve/{fraction}``: fit on a seeded fraction of train+dev documents, predict test.
 
-Jobs are independent, run two at a time (one per core), print progress, and
-are cached on disk keyed by the model spec's source, the task, the documents
+Jobs of one run share featurisation and go to a worker together; runs go two
+at a time (one per core) through joblib, print progress, and each job is cached on disk keyed by the model spec's source, the task, the documents
 involved, the corpus hash and the library versions: an interrupted run resumes
 where it stopped, and adding one model re-runs only that model. Everything
 random takes a seed from :data:`bench.protocol.PROTOCOL`.
@@ -18,6 +18,7 @@ import hashlib
 import json
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -60,11 +61,12 @@ def plan(specs, splits, tasks, protocol=PROTOCOL) -> list[Job]:
     parts = splits["documents"]
     pool = tuple(d for d, p in parts.items() if p in ("train", "dev"))
     test = tuple(d for d, p in parts.items() if p == "test")
-    seed = tuple(d for d, p in parts.items() if p == "seed")
-    ood = tuple(splits["ood"]["documents"])
-    runs = [("test", pool, test + seed)]
-    if ood:
-        runs.append(("ood", tuple(d for d in pool if d not in set(ood)), ood))
+    held_out = tuple(d for d, p in parts.items() if p in ("seed", "contrast"))
+    runs = [("test", pool, test + held_out)]
+    for ood in splits["ood"]:
+        if ood["documents"]:
+            excluded = set(ood["documents"])
+            runs.append((f"ood/{ood['key']}", tuple(d for d in pool if d not in excluded), tuple(ood["documents"])))
     for r, fold_of in enumerate(splits["cv"]):
         for k in range(protocol.cv_folds):
             held = tuple(d for d in pool if fold_of[d] == k)
@@ -112,7 +114,7 @@ def fit_predict(spec, task, train_sentences, eval_sentences, seed, explain=False
 
 
 # Kit modules whose code changes what a job computes; their source is part of the cache key.
-_KEY_MODULES = ("features.py", "comparators.py", "registry.py", "tasks.py", "harness.py", "analysis.py")
+_KEY_MODULES = ("features.py", "floors.py", "comparators.py", "registry.py", "tasks.py", "harness.py", "analysis.py")
 
 
 def _kit_hash() -> str:
@@ -163,41 +165,72 @@ class Cache:
         tmp.replace(path)
 
 
-def _run_job(spec, task_name, train_sentences, eval_sentences, seed, explain):
-    return fit_predict(spec, TASKS[task_name], train_sentences, eval_sentences, seed, explain)
+def run_group(items, train_sentences, eval_sentences, seed, explain):
+    """Fit and predict every (spec, task name) of one run on the same documents.
+
+    The models share featurisation (:func:`bench.features.sharing`): each distinct
+    vectoriser is fitted once on the run's training texts and transforms the
+    evaluation texts once. BLAS and OpenMP are pinned to one thread, so the bits
+    do not depend on the machine's core count.
+    """
+    from threadpoolctl import threadpool_limits
+
+    from bench.features import sharing
+
+    with threadpool_limits(limits=1), sharing():
+        return [fit_predict(spec, TASKS[task_name], train_sentences, eval_sentences, seed, explain)
+                for spec, task_name in items]
 
 
-def run_jobs(jobs, specs_by_name, corpus, *, n_jobs=2, use_cache=True, log=sys.stderr) -> dict:
-    """Execute (or fetch from cache) every job; returns {job: output}."""
-    from joblib import Parallel, delayed
+def run_jobs(jobs, specs_by_name, corpus, *, n_jobs=2, use_cache=True, backend=None, log=sys.stderr) -> dict:
+    """Execute (or fetch from cache) every job; returns {job: output}.
+
+    Jobs of the same run (same training and evaluation documents) go to a worker
+    together, so that they share featurisation; each finished job is cached on
+    its own, so an interrupted run resumes and a new model re-runs only itself.
+    ``backend`` is a joblib backend name (default: local processes).
+    """
+    from joblib import Parallel, delayed, parallel_config
 
     versions = library_versions()
     corpus_hash = corpus.sha256()
     kit_hash = _kit_hash()
     cache = Cache(paths.cache_dir())
-    outputs, pending = {}, []
+    outputs, groups = {}, {}
     for job in jobs:
         key = _job_key(job, specs_by_name[job.model], corpus_hash, versions, kit_hash)
         cached = cache.get(key) if use_cache else None
         if cached is not None:
             outputs[job] = cached
         else:
-            pending.append((job, key))
+            groups.setdefault((job.run, job.train_docs, job.eval_docs), []).append((job, key))
     total, done = len(jobs), len(outputs)
-    print(f"[bench] {total} jobs: {done} cached, {len(pending)} to run on {n_jobs} worker(s)", file=log, flush=True)
-    tasks = (delayed(_run_job)(specs_by_name[job.model], job.task, corpus.sentences_of(job.train_docs),
-                               corpus.sentences_of(job.eval_docs), PROTOCOL.seed, job.run == "test")
-             for job, _ in pending)
+    pending = sum(len(g) for g in groups.values())
+    print(f"[bench] {total} jobs: {done} cached, {pending} to run in {len(groups)} groups "
+          f"on {n_jobs} worker(s)", file=log, flush=True)
+    # Largest groups first (the test run also explains), so the two workers finish together.
+    order = sorted(groups.items(), key=lambda item: (item[0][0] != "test", -len(item[0][1]), item[0][0]))
+    tasks = (delayed(run_group)([(specs_by_name[job.model], job.task) for job, _ in members],
+                                corpus.sentences_of(train), corpus.sentences_of(evaluate),
+                                PROTOCOL.seed, run == "test")
+             for (run, train, evaluate), members in order)
     started = time.perf_counter()
-    results = Parallel(n_jobs=n_jobs, return_as="generator")(tasks) if pending else []
-    for (job, key), output in zip(pending, results):
-        cache.put(key, output)
-        outputs[job] = output
-        done += 1
-        print(f"[bench] {done:>4}/{total} {job.model:<18} {job.task:<8} {job.run:<12} "
-              f"fit {output['fit_seconds']:.2f}s  ({time.perf_counter() - started:.0f}s elapsed)",
-              file=log, flush=True)
+    with parallel_config(backend=backend) if backend else _no_config():
+        results = Parallel(n_jobs=n_jobs, return_as="generator")(tasks) if order else []
+        for ((run, _, _), members), group_outputs in zip(order, results):
+            for (job, key), output in zip(members, group_outputs):
+                cache.put(key, output)
+                outputs[job] = output
+            done += len(members)
+            fit = sum(o["fit_seconds"] for o in group_outputs)
+            print(f"[bench] {done:>4}/{total} jobs  {run:<14} {len(members):>2} fits in {fit:5.1f}s  "
+                  f"({time.perf_counter() - started:.0f}s elapsed)", file=log, flush=True)
     return outputs
+
+
+@contextmanager
+def _no_config():
+    yield
 
 
 def _gold_and_pred(task, eval_sentences, predictions):
@@ -215,9 +248,8 @@ def summarise(jobs, outputs, corpus, splits, specs, tasks, protocol=PROTOCOL) ->
     """Metrics, cross-validation spread, learning curves and paired statistics."""
     sentences = corpus.sentences_of
     parts = splits["documents"]
-    test_docs = {d for d, p in parts.items() if p == "test"}
-    seed_docs = {d for d, p in parts.items() if p == "seed"}
-    results = {"protocol": protocol.as_dict(), "splits": {"ood": splits["ood"]["name"]},
+    docs_of = {part: {d for d, p in parts.items() if p == part} for part in ("test", "seed", "contrast")}
+    results = {"protocol": protocol.as_dict(), "splits": {"ood": {o["key"]: o["name"] for o in splits["ood"]}},
                "models": {s.name: {"description": s.description} for s in specs}, "tasks": {}}
     predictions = {}   # (model, task, run) -> list of per-sentence records
     for task in tasks:
@@ -229,7 +261,7 @@ def summarise(jobs, outputs, corpus, splits, specs, tasks, protocol=PROTOCOL) ->
             test_job = runs["test"]
             evaluated = sentences(test_job.eval_docs)
             out = outputs[test_job]
-            for name, docs in (("test", test_docs), ("seed", seed_docs)):
+            for name, docs in docs_of.items():
                 subset, preds = _subset(evaluated, out["predictions"], docs)
                 if subset:
                     gold, pred = _gold_and_pred(task, subset, preds)
@@ -237,12 +269,16 @@ def summarise(jobs, outputs, corpus, splits, specs, tasks, protocol=PROTOCOL) ->
                     if name == "test":
                         _, test_tables[spec.name] = document_tables(
                             [s["doc_id"] for s in subset], label_counts(gold, pred))
+                    if name == "contrast":
+                        entry[name]["groups_all_correct"] = _groups_all_correct(subset, preds, task)
             predictions[(spec.name, task.name, "test")] = _records(evaluated, out)
-            if "ood" in runs:
-                ood_sentences = sentences(runs["ood"].eval_docs)
-                gold, pred = _gold_and_pred(task, ood_sentences, outputs[runs["ood"]]["predictions"])
-                entry["ood"] = score(task, gold, pred)
-                predictions[(spec.name, task.name, "ood")] = _records(ood_sentences, outputs[runs["ood"]])
+            entry["ood"] = {}
+            for run, job in sorted(runs.items()):
+                if run.startswith("ood/"):
+                    ood_sentences = sentences(job.eval_docs)
+                    gold, pred = _gold_and_pred(task, ood_sentences, outputs[job]["predictions"])
+                    entry["ood"][run[4:]] = score(task, gold, pred)
+                    predictions[(spec.name, task.name, run)] = _records(ood_sentences, outputs[job])
             fold_scores = []
             for run, job in sorted(runs.items()):
                 if run.startswith("cv/"):
@@ -268,12 +304,26 @@ def summarise(jobs, outputs, corpus, splits, specs, tasks, protocol=PROTOCOL) ->
     return results, predictions
 
 
+FLOOR = "keyword_rules"   # the codebook's cue words with its precedence, untrained
+
+
+def _groups_all_correct(sentences, predictions, task) -> float:
+    """Share of contrast groups (documents) whose every variant is predicted exactly right."""
+    right = {}
+    for s, p in zip(sentences, predictions):
+        ok = (p == s[task.field]) if task.kind == "multiclass" else (sorted(p) == sorted(s[task.field]))
+        right[s["doc_id"]] = right.get(s["doc_id"], True) and ok
+    return float(np.mean(list(right.values()))) if right else 0.0
+
+
 def compare(task, tables: dict, correct: dict | None = None, protocol=PROTOCOL) -> dict:
-    """Paired CIs and significance of every system against the best one.
+    """Paired CIs and significance of every system against the best one, and against the floor.
 
     ``tables`` maps a system name to its per-document count table on the same
     documents; ``correct`` (multi-class only) maps it to per-sentence correctness
-    for McNemar's test on accuracy.
+    for McNemar's test on accuracy. When the untrained floor (:data:`FLOOR`) is
+    among the systems, each other system is marked ``above_floor`` only when the
+    paired-bootstrap CI of its difference from the floor lies above zero.
     """
     names = list(tables)
     headline = {n: float(macro_f1_from_counts(tables[n].sum(0))) for n in names}
@@ -289,6 +339,14 @@ def compare(task, tables: dict, correct: dict | None = None, protocol=PROTOCOL) 
         row = {**ci[n], "p_vs_best": raw_p.get(n), "p_holm": adjusted.get(n)}
         row["distinguishable_from_best"] = None if n == best else bool(adjusted[n] < protocol.significance)
         comparison["models"][n] = row
+    if FLOOR in tables:
+        floor_ci = bootstrap(tables, FLOOR, n_resamples=protocol.bootstrap_resamples,
+                             confidence=protocol.confidence, seed=protocol.seed)
+        comparison["floor"] = FLOOR
+        for n in names:
+            comparison["models"][n]["diff_from_floor"] = floor_ci[n]["diff_from_reference"]
+            comparison["models"][n]["diff_from_floor_ci"] = floor_ci[n]["diff_ci"]
+            comparison["models"][n]["above_floor"] = None if n == FLOOR else bool(floor_ci[n]["diff_ci"][0] > 0)
     if correct:
         mc = {n: mcnemar(correct[n], correct[best]) for n in names if n != best}
         mc_adj = holm(mc) if mc else {}

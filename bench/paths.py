@@ -13,6 +13,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 CORPORA = ROOT / "corpora"
 SCHEMA = CORPORA / "schema.json"
+CODEBOOK = CORPORA / "CODEBOOK.md"
+CUES = CORPORA / "cues.json"
 SPLITS = CORPORA / "splits.json"
 ANNOTATIONS = CORPORA / "annotations"
 SEED_RAW = CORPORA / "seed" / "raw" / "000_2d67b2c15674fbfb.txt"

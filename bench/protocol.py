@@ -4,6 +4,7 @@ Kept as one frozen record so that it can be written into the results and
 the splits file, and so that changing any value changes the cache key.
 """
 
+import json
 from dataclasses import asdict, dataclass
 
 
@@ -15,7 +16,8 @@ class Protocol:
     split_candidates: int = 400         # random genre-stratified draws; the best-balanced one is kept
     cv_folds: int = 5
     cv_repeats: int = 3                 # each repeat reshuffles documents with seed + repeat
-    ood_holdout: tuple = ("region", "americas")
+    # Out-of-distribution runs: train without these documents, test on them.
+    ood_holdouts: tuple = (("region", "americas"), ("genre", "press_briefing"))
     learning_curve: tuple = (0.1, 0.25, 0.5)   # fractions of training documents; 1.0 is the test run
     bootstrap_resamples: int = 1000
     permutations: int = 5000
@@ -23,7 +25,7 @@ class Protocol:
     significance: float = 0.05          # Holm-adjusted threshold for "distinguishable from the best"
 
     def as_dict(self) -> dict:
-        return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
+        return json.loads(json.dumps(asdict(self)))   # tuples become lists, as in the JSON files
 
 
 PROTOCOL = Protocol()

@@ -85,6 +85,7 @@ def train(specs, corpus, *, n_jobs=2, log=sys.stderr) -> Path:
     from bench.harness import library_versions
 
     out = paths.artifacts_dir()
+    corpus = corpus.subset(d for d, m in corpus.documents.items() if m["provenance"] != "contrast")
     with atomic_folder(out) as staging:
         sentences = [{k: v for k, v in s.items() if k != "_line"} for s in corpus.sentences]
         texts = [s["text"] for s in sentences]
@@ -100,7 +101,7 @@ def train(specs, corpus, *, n_jobs=2, log=sys.stderr) -> Path:
             "artifacts": {p.name: _sha256(p) for p in sorted(staging.glob("*.joblib"))},
             "corpus_sha256": corpus.sha256(),
             "trained_on": {"documents": len(corpus.documents), "sentences": len(sentences),
-                           "note": "all labelled data, seed readout included"},
+                           "note": "all labelled data, seed readout included, contrast set excluded"},
             "git_commit": _git_commit(),
             "versions": library_versions(),
             "seed": PROTOCOL.seed,

@@ -52,9 +52,21 @@ def _p(x):
     return "–" if x is None else ("<0.001" if x < 0.001 else f"{x:.3f}")
 
 
+def _verdicts(name, comparison) -> tuple[str, str]:
+    """('best' | '**≈ best**' | 'worse', 'floor' | 'above' | '**not above**' | '–') for one system."""
+    c = comparison["models"][name]
+    vs_best = "best" if name == comparison["best"] else ("worse" if c["distinguishable_from_best"] else "**≈ best**")
+    if "floor" not in comparison:
+        return vs_best, "–"
+    vs_floor = "floor" if name == comparison["floor"] else ("above" if c["above_floor"] else "**not above**")
+    return vs_best, vs_floor
+
+
 def leaderboard_markdown(results) -> str:
     corpus = results["corpus"]
     proto = results["protocol"]
+    ood = results["splits"]["ood"]
+    ood_text = "; ".join(f"OOD {key} = {name}" for key, name in ood.items())
     lines = [
         "# readout-bench leaderboard", "",
         f"Corpus: {corpus['documents']} documents, {corpus['sentences']} sentences "
@@ -63,24 +75,31 @@ def leaderboard_markdown(results) -> str:
         f"95% CIs: paired bootstrap over test documents ({proto['bootstrap_resamples']} resamples). "
         f"p: approximate randomisation vs the best model ({proto['permutations']} permutations), "
         f"Holm-adjusted; **≈ best** marks models that cannot be told apart from the best at "
-        f"α = {proto['significance']}. Seed = the founding readout (never trained on); "
-        f"OOD = {results['splits']['ood']}.", ""]
+        f"α = {proto['significance']}. vs floor: whether the paired-bootstrap CI of the difference from "
+        f"`keyword_rules` (the codebook's cue words and precedence, untrained) lies above zero. "
+        f"Contrast = the minimal-pair contrast set (never trained on; rhetoric also shows the share of "
+        f"groups with every variant right). Seed = the founding readout (never trained on); {ood_text}.", ""]
     for task_name, task_result in results["tasks"].items():
         comparison = task_result["comparison"]
         extra = ("accuracy", "mcc") if task_name == "rhetoric" else ("micro_f1", "samples_f1")
+        ood_cols = " | ".join(f"OOD {key}" for key in ood)
         lines += [f"## {task_name} — macro-F1", "",
-                  "| rank | model | test macro-F1 [95% CI] | Δ best [95% CI] | p (Holm) | vs best | "
-                  f"CV mean ± sd | seed | OOD | {extra[0]} | {extra[1]} |",
-                  "|---:|---|---|---|---:|---|---|---:|---:|---:|---:|"]
+                  "| rank | model | test macro-F1 [95% CI] | Δ best [95% CI] | p (Holm) | vs best | vs floor | "
+                  f"CV mean ± sd | contrast | seed | {ood_cols} | {extra[0]} | {extra[1]} |",
+                  "|---:|---|---|---|---:|---|---|---|---:|---:|" + "---:|" * len(ood) + "---:|---:|"]
         for rank, name in enumerate(ranked(task_result), start=1):
             m, c = task_result["models"][name], comparison["models"][name]
-            verdict = "best" if name == comparison["best"] else (
-                "worse" if c["distinguishable_from_best"] else "**≈ best**")
+            vs_best, vs_floor = _verdicts(name, comparison)
+            contrast = m.get("contrast", {})
+            contrast_cell = _fmt(contrast.get("macro_f1"))
+            if task_name == "rhetoric" and "groups_all_correct" in contrast:
+                contrast_cell += f" ({_fmt(contrast['groups_all_correct'], 2)})"
+            ood_cells = " | ".join(_fmt(m.get("ood", {}).get(key, {}).get("macro_f1")) for key in ood)
             lines.append(
                 f"| {rank} | {name} | {_fmt(c['point'])} [{_fmt(c['ci'][0])}, {_fmt(c['ci'][1])}] | "
                 f"{_fmt(c['diff_from_reference'])} [{_fmt(c['diff_ci'][0])}, {_fmt(c['diff_ci'][1])}] | "
-                f"{_p(c['p_holm'])} | {verdict} | {_fmt(m['cv']['mean'])} ± {_fmt(m['cv']['sd'])} | "
-                f"{_fmt(m.get('seed', {}).get('macro_f1'))} | {_fmt(m.get('ood', {}).get('macro_f1'))} | "
+                f"{_p(c['p_holm'])} | {vs_best} | {vs_floor} | {_fmt(m['cv']['mean'])} ± {_fmt(m['cv']['sd'])} | "
+                f"{contrast_cell} | {_fmt(m.get('seed', {}).get('macro_f1'))} | {ood_cells} | "
                 f"{_fmt(m['test'][extra[0]])} | {_fmt(m['test'][extra[1]])} |")
         lines.append("")
     lines += ["## Models", "", "| model | description |", "|---|---|"]
@@ -314,7 +333,7 @@ def write_all(out_dir: Path, results, predictions, timings, analysis):
         (staging / "leaderboard.tex").write_text(leaderboard_latex(results), encoding="utf-8")
         pred_dir = staging / "predictions"
         for (model, task, run), rows in sorted(predictions.items()):
-            folder = pred_dir / ("cv" if run.startswith("cv/") else run)
+            folder = pred_dir / ("cv" if run.startswith("cv/") else run.replace("/", "_"))
             folder.mkdir(parents=True, exist_ok=True)
             suffix = "" if not run.startswith("cv/") else "." + run[3:].replace("/", "")
             dump_jsonl(folder / f"{model}.{task}{suffix}.jsonl", rows)

@@ -1,7 +1,8 @@
 """Fixed document-level splits and grouped cross-validation folds.
 
 No document is ever in two parts: every split is an assignment of *documents*.
-The seed readout is its own part (``seed``) and never trains a benchmark model.
+The seed readout is its own part (``seed``) and so is the contrast set
+(``contrast``); neither ever trains a benchmark model.
 Constructed documents are drawn into train/dev/test within each genre (so every
 genre is in every part), and of ``split_candidates`` seeded draws the one whose
 label proportions in dev and test are closest to the whole corpus is kept.
@@ -20,6 +21,7 @@ from bench.protocol import PROTOCOL
 from bench.tasks import TASKS
 
 PARTS = ("train", "dev", "test")
+HELD_OUT = ("seed", "contrast")      # provenances that are their own part, never trained on
 
 
 def _label_profile(corpus, doc_ids) -> np.ndarray:
@@ -42,7 +44,7 @@ def _imbalance(profile, assignment) -> float:
 
 def assign_documents(corpus, protocol=PROTOCOL) -> dict[str, str]:
     """doc_id -> train/dev/test/seed, balanced on labels within genres."""
-    pool = [d for d in corpus.doc_ids if corpus.documents[d]["provenance"] != "seed"]
+    pool = [d for d in corpus.doc_ids if corpus.documents[d]["provenance"] not in HELD_OUT]
     genres = sorted({corpus.documents[d]["genre"] for d in pool})
     profile = _label_profile(corpus, pool)
     index = {d: i for i, d in enumerate(pool)}
@@ -61,7 +63,8 @@ def assign_documents(corpus, protocol=PROTOCOL) -> dict[str, str]:
         if score < best_score:
             best, best_score = assignment, score
     parts = {d: PARTS[best[index[d]]] for d in pool}
-    parts.update({d: "seed" for d in corpus.doc_ids if corpus.documents[d]["provenance"] == "seed"})
+    parts.update({d: corpus.documents[d]["provenance"] for d in corpus.doc_ids
+                  if corpus.documents[d]["provenance"] in HELD_OUT})
     return dict(sorted(parts.items()))
 
 
@@ -69,7 +72,7 @@ def cv_folds(corpus, train_docs, protocol=PROTOCOL) -> list[dict[str, int]]:
     """One doc_id -> fold map per repeat, grouped by document and stratified on rhetoric."""
     from sklearn.model_selection import StratifiedGroupKFold
 
-    members = [s for s in corpus.sentences if s["doc_id"] in set(train_docs)]
+    members = corpus.sentences_of(train_docs)
     y = [s["rhetoric"] for s in members]
     groups = [s["doc_id"] for s in members]
     repeats = []
@@ -89,15 +92,16 @@ def build_splits(corpus, protocol=PROTOCOL) -> dict:
     pool = [d for d, p in parts.items() if p in ("train", "dev")]
     if len(pool) < protocol.cv_folds:
         raise ValueError(f"only {len(pool)} training documents: too few for {protocol.cv_folds}-fold cross-validation")
-    key, value = protocol.ood_holdout
     return {
         "protocol": {k: protocol.as_dict()[k] for k in
-                     ("seed", "test_fraction", "dev_fraction", "split_candidates", "cv_folds", "cv_repeats", "ood_holdout")},
+                     ("seed", "test_fraction", "dev_fraction", "split_candidates", "cv_folds", "cv_repeats",
+                      "ood_holdouts")},
         "corpus_sha256": corpus.sha256(),
         "documents": parts,
-        "ood": {"name": f"held-out {key}: {value}", "key": key, "value": value,
-                "documents": sorted(d for d in parts if parts[d] != "seed"
-                                    and corpus.documents[d].get(key) == value)},
+        "ood": [{"name": f"held-out {key}: {value}", "key": key, "value": value,
+                 "documents": sorted(d for d in parts if parts[d] not in HELD_OUT
+                                     and corpus.documents[d].get(key) == value)}
+                for key, value in protocol.ood_holdouts],
         "cv": cv_folds(corpus, pool, protocol),
     }
 

@@ -8,5 +8,6 @@ from bench.features import word_tfidf
 
 def build(task, seed):
     # C=10: weak regularisation suits short, sparse sentences; balanced weights lift rare classes.
+    # tol=1e-3: converges in ~30 lbfgs iterations instead of ~50 at equal macro-F1 (see issue #10 note).
     return make_pipeline(word_tfidf(), LogisticRegression(C=10.0, class_weight="balanced",
-                                                          max_iter=3000, random_state=seed))
+                                                          max_iter=3000, tol=1e-3, random_state=seed))

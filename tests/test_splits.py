@@ -1,4 +1,4 @@
-"""Committed splits: document-level, fixed, balanced, seed kept out of training."""
+"""Committed splits: document-level, fixed, balanced; seed and contrast set kept out of training."""
 
 from collections import Counter
 
@@ -21,23 +21,33 @@ def splits():
 
 def test_every_document_has_exactly_one_part(corpus, splits):
     assert set(splits["documents"]) == set(corpus.documents)
-    assert set(splits["documents"].values()) == {"train", "dev", "test", "seed"}
+    assert set(splits["documents"].values()) == {"train", "dev", "test", "seed", "contrast"}
     assert splits["documents"]["seed_000"] == "seed"
+    for doc_id, meta in corpus.documents.items():
+        if meta["provenance"] in ("seed", "contrast"):
+            assert splits["documents"][doc_id] == meta["provenance"], doc_id
 
 
 def test_test_split_holds_at_least_a_fifth_of_constructed_documents_in_every_genre(corpus, splits):
-    parts = Counter(p for d, p in splits["documents"].items() if p != "seed")
+    parts = Counter(p for d, p in splits["documents"].items() if p in ("train", "dev", "test"))
     assert parts["test"] >= 0.2 * sum(parts.values()) - 1
-    for genre in {m["genre"] for m in corpus.documents.values()}:
-        in_genre = [d for d, m in corpus.documents.items() if m["genre"] == genre and m["provenance"] != "seed"]
+    constructed = {d: m for d, m in corpus.documents.items() if m["provenance"] == "constructed"}
+    for genre in {m["genre"] for m in constructed.values()}:
+        in_genre = [d for d, m in constructed.items() if m["genre"] == genre]
         assert any(splits["documents"][d] == "test" for d in in_genre), genre
 
 
-def test_label_distribution_of_test_is_close_to_the_whole(corpus, splits):
-    whole = Counter(s["rhetoric"] for s in corpus.sentences if splits["documents"][s["doc_id"]] != "seed")
+def test_label_distribution_of_test_is_natural(corpus, splits):
+    """Test keeps the corpus's own proportions (no rebalancing): within 2 points for every label."""
+    pool = {d for d, p in splits["documents"].items() if p in ("train", "dev", "test")}
+    whole = Counter(s["rhetoric"] for s in corpus.sentences if s["doc_id"] in pool)
     test = Counter(s["rhetoric"] for s in corpus.sentences if splits["documents"][s["doc_id"]] == "test")
     for label, n in whole.items():
-        assert abs(test[label] / sum(test.values()) - n / sum(whole.values())) < 0.03, label
+        assert abs(test[label] / sum(test.values()) - n / sum(whole.values())) < 0.02, label
+    whole_d = Counter(d for s in corpus.sentences if s["doc_id"] in pool for d in s["domains"])
+    test_d = Counter(d for s in corpus.sentences if splits["documents"][s["doc_id"]] == "test" for d in s["domains"])
+    for label, n in whole_d.items():
+        assert abs(test_d[label] / sum(test_d.values()) - n / sum(whole_d.values())) < 0.02, label
 
 
 def test_cv_folds_cover_training_documents_and_never_the_test_split(splits):
@@ -49,10 +59,13 @@ def test_cv_folds_cover_training_documents_and_never_the_test_split(splits):
     assert splits["cv"][0] != splits["cv"][1]      # repeats reshuffle
 
 
-def test_ood_split_is_a_whole_region(corpus, splits):
-    key, value = splits["ood"]["key"], splits["ood"]["value"]
-    expected = sorted(d for d, m in corpus.documents.items() if m.get(key) == value and m["provenance"] != "seed")
-    assert splits["ood"]["documents"] == expected and len(expected) >= 20
+def test_ood_splits_are_a_whole_region_and_a_whole_genre(corpus, splits):
+    assert [o["key"] for o in splits["ood"]] == ["region", "genre"]
+    for ood in splits["ood"]:
+        key, value = ood["key"], ood["value"]
+        expected = sorted(d for d, m in corpus.documents.items()
+                          if m.get(key) == value and m["provenance"] == "constructed")
+        assert ood["documents"] == expected and len(expected) >= 60
 
 
 def test_split_procedure_is_deterministic(corpus):
