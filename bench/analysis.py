@@ -4,7 +4,9 @@ from collections import defaultdict
 
 import numpy as np
 
-from bench.metrics import score
+from bench.metrics import label_counts, score
+from bench.protocol import PROTOCOL
+from bench.stats import bootstrap, document_tables
 
 
 def indicative_ngrams(estimator, task, k=8) -> dict | None:
@@ -43,8 +45,11 @@ def by_slice(task, records, sentences_by_key, documents, key) -> dict:
         gold = task.indicator([r["gold"] for r in rows])
         pred = task.indicator([r["pred"] for r in rows])
         metrics = score(task, gold, pred)
-        table[value] = {"n": len(rows), task.headline: metrics[task.headline],
-                        "accuracy" if task.kind == "multiclass" else "exact_match":
+        _, counts = document_tables([r["doc_id"] for r in rows], label_counts(gold, pred))
+        ci = bootstrap({"m": counts}, "m", n_resamples=PROTOCOL.bootstrap_resamples,
+                       confidence=PROTOCOL.confidence, seed=PROTOCOL.seed)["m"]["ci"]
+        table[value] = {"n": len(rows), "documents": int(counts.shape[0]), task.headline: metrics[task.headline],
+                        "ci": ci, "accuracy" if task.kind == "multiclass" else "exact_match":
                         metrics["accuracy" if task.kind == "multiclass" else "exact_match"]}
     return table
 

@@ -1,4 +1,4 @@
-"""Command line: ``python -m bench <command>`` (the Makefile's targets call these).
+"""Command line: ``readout-bench <command>`` or ``python -m bench <command>`` (the Makefile's targets call these).
 
 Heavy libraries are imported inside the commands, so ``--help`` and argument
 errors answer at once. Input problems end with one line on stderr naming the
@@ -23,6 +23,10 @@ def _models(args):
     if not available:
         raise ModelError("no selected model can run here (all need optional extras)")
     return available
+
+
+def _names(models: str) -> list[str]:
+    return [n.strip() for n in models.split(",") if n.strip()]
 
 
 def cmd_validate(args):
@@ -103,16 +107,19 @@ def cmd_eval(args):
     if args.test:
         from bench.external import eval_file
 
-        _, markdown = eval_file(args.test, models=[s.name for s in _models(args)] if args.models else None,
-                                out_dir=args.out)
+        _, markdown = eval_file(args.test, models=_names(args.models) if args.models else None, out_dir=args.out)
         print(markdown)
         return
     from bench.harness import evaluate
     from bench.report import build_analysis, write_all
 
+    from bench.outputs import check_output_folder
+
+    out_dir = check_output_folder(Path(args.out) if args.out else (
+        paths.results_dir() if not args.models else paths.outputs_dir() / "eval" / "custom"), "results")
     specs = _models(args)
-    out_dir = Path(args.out) if args.out else (paths.results_dir() if not args.models else paths.outputs_dir() / "eval" / "custom")
-    results, predictions, timings, ngrams, corpus = evaluate(specs, n_jobs=args.jobs, use_cache=not args.no_cache)
+    results, predictions, timings, ngrams, corpus = evaluate(specs, n_jobs=args.jobs, use_cache=not args.no_cache,
+                                                             backend=args.backend, scheduler=args.scheduler)
     from bench.tasks import TASKS
 
     analysis = build_analysis(results, predictions, corpus, list(TASKS.values()), ngrams)
@@ -134,6 +141,13 @@ def cmd_score(args):
     print(markdown)
 
 
+def cmd_export(args):
+    from bench.export import export
+
+    folder, n = export(args.part, args.out)
+    print(f"[export] {n} sentences of {args.part} without labels, and codebook_summary.md, in {folder}")
+
+
 def cmd_agreement(args):
     from bench.agreement import compute, to_markdown, write
 
@@ -150,7 +164,8 @@ def cmd_docs(args):
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    prog = "readout-bench" if Path(sys.argv[0]).name == "readout-bench" else "python -m bench"
+    p = argparse.ArgumentParser(prog=prog, description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True)
 
     s = sub.add_parser("validate", help="validate the corpora (or given sentence files)")
@@ -178,6 +193,9 @@ def parser() -> argparse.ArgumentParser:
             s.add_argument("--test", help="score the released models on this labelled JSONL file instead")
             s.add_argument("--out", help="output folder (default results/, or outputs/ for custom runs)")
             s.add_argument("--no-cache", action="store_true", help="recompute every job")
+            s.add_argument("--backend", choices=("loky", "dask"), default=None,
+                           help="where jobs run: local processes (loky, default) or a Dask cluster (dask)")
+            s.add_argument("--scheduler", help="Dask scheduler address for --backend dask, e.g. tcp://host:8786")
 
     s = sub.add_parser("predict", help="label new text: a raw readout or corpus-format JSONL")
     s.add_argument("input", nargs="?", default="-", help="input file, or - for stdin (default)")
@@ -192,6 +210,11 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--out", help="output folder (default outputs/score/<name>)")
     s.set_defaults(func=cmd_score)
 
+    s = sub.add_parser("export", help="write a split without labels, plus a prompt-ready codebook summary")
+    s.add_argument("--part", default="test", help="train, dev, test (default), seed, contrast or all")
+    s.add_argument("--out", help="output folder (default outputs/export/<part>)")
+    s.set_defaults(func=cmd_export)
+
     s = sub.add_parser("docs", help="refresh generated figures in README.md, DATASHEET.md, models/README.md")
     s.set_defaults(func=cmd_docs)
 
@@ -202,11 +225,13 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv=None):
     args = parser().parse_args(argv)
-    from bench.corpus import CorpusError
-    from bench.registry import ModelError
+    from bench.errors import KitError
 
     try:
         args.func(args)
-    except (CorpusError, ModelError) as err:
+    except KitError as err:
         print(f"error: {err}", file=sys.stderr)
         sys.exit(2)
+    except KeyboardInterrupt:
+        print("error: interrupted; nothing half-written was published (run the command again)", file=sys.stderr)
+        sys.exit(130)

@@ -12,18 +12,20 @@ anything, so a bad file never leaves half-written outputs.
 
 import hashlib
 import json
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench import paths
 from bench.schema import LabelSchema, load_schema
+from bench.errors import KitError
 
 DOCUMENT_FIELDS = {"doc_id": str, "title": str, "genre": str, "parties": list,
                    "region": str, "provenance": str, "licence": str}
 
 
-class CorpusError(ValueError):
+class CorpusError(KitError):
     """A problem in an input file, located by file and line."""
 
     def __init__(self, path, line: int, problem: str):
@@ -31,33 +33,80 @@ class CorpusError(ValueError):
         super().__init__(f"{path}:{line}: {problem}")
 
 
-def read_jsonl(path, data: bytes | None = None):
-    """Yield ``(line_number, object)`` for each non-blank line of a JSONL file.
+def has_visible(text: str) -> bool:
+    """Whether ``text`` has a visible character (a letter, digit, punctuation or symbol)."""
+    return any(unicodedata.category(c)[0] in "LNPS" for c in text)
 
-    Decodes line by line so that non-UTF-8 bytes are reported on their own line.
-    ``data`` supplies the bytes directly (stdin), ``path`` then only names them.
-    """
+
+def _open_lines(path, data):
+    """Byte lines of a file (or of ``data``), without reading a file into memory at once."""
+    if data is not None:
+        return iter(data.splitlines(keepends=True))
     path = Path(path)
     try:
-        raw_lines = (path.read_bytes() if data is None else data).split(b"\n")
+        if path.is_dir():
+            raise CorpusError(path, 0, "is a folder, not a file")
+        handle = path.open("rb")
+    except CorpusError:
+        raise
     except OSError as err:
-        raise CorpusError(path, 0, f"cannot read file ({err.strerror})") from None
+        raise CorpusError(path, 0, f"cannot read file ({err.strerror or type(err).__name__})") from None
+    return handle
+
+
+def _parse_line(path, number: int, raw: bytes):
+    """One JSONL line as a dict, or None for a blank line; every failure is a CorpusError."""
+    if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]                                           # a UTF-8 byte-order mark
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise CorpusError(path, number, f"not valid UTF-8 (byte {err.start})") from None
+    if not line.strip():
+        return None
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as err:
+        stripped = line.strip()
+        hint = ""
+        if "\t" in stripped and not stripped.startswith(("{", "[")):
+            hint = "; this looks like TSV: the kit reads JSON Lines (one JSON object per line)"
+        elif "," in stripped and not stripped.startswith(("{", "[")):
+            hint = "; this looks like CSV: the kit reads JSON Lines (one JSON object per line)"
+        raise CorpusError(path, number, f"malformed JSON ({err.msg}, column {err.colno}){hint}") from None
+    except (ValueError, RecursionError) as err:                 # 4,300-digit integers, deep nesting
+        raise CorpusError(path, number, f"unreadable JSON ({type(err).__name__}: {str(err)[:80]})") from None
+    if not isinstance(obj, dict):
+        raise CorpusError(path, number, f"expected a JSON object, got {type(obj).__name__}")
+    try:
+        json.dumps(obj, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise CorpusError(path, number, "contains a lone surrogate (\\ud800-\\udfff), not valid text") from None
+    except (ValueError, RecursionError):
+        raise CorpusError(path, number, "JSON too deeply nested") from None
+    return obj
+
+
+def read_jsonl(path, data: bytes | None = None):
+    """Yield ``(line_number, object)`` for each non-blank line of a JSONL file, streaming.
+
+    Decodes line by line so that non-UTF-8 bytes are reported on their own line;
+    accepts a UTF-8 byte-order mark and CRLF line ends. ``data`` supplies the
+    bytes directly (stdin), ``path`` then only names them.
+    """
+    lines = _open_lines(path, data)
     seen_any = False
-    for number, raw in enumerate(raw_lines, start=1):
-        try:
-            line = raw.decode("utf-8")
-        except UnicodeDecodeError as err:
-            raise CorpusError(path, number, f"not valid UTF-8 (byte {err.start})") from None
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise CorpusError(path, number, f"malformed JSON ({err.msg}, column {err.colno})") from None
-        if not isinstance(obj, dict):
-            raise CorpusError(path, number, f"expected a JSON object, got {type(obj).__name__}")
-        seen_any = True
-        yield number, obj
+    try:
+        for number, raw in enumerate(lines, start=1):
+            obj = _parse_line(path, number, raw)
+            if obj is not None:
+                seen_any = True
+                yield number, obj
+    except OSError as err:
+        raise CorpusError(path, 0, f"cannot read file ({err.strerror or type(err).__name__})") from None
+    finally:
+        if hasattr(lines, "close"):
+            lines.close()
     if not seen_any:
         raise CorpusError(path, 1, "file holds no JSON objects")
 
@@ -77,19 +126,66 @@ def _typed(path, number, obj, key, kind, *, required=True):
     return value
 
 
-def _check_labels(path, number, obj, schema: LabelSchema):
-    domains = _typed(path, number, obj, "domains", list)
-    for label in domains:
-        if not isinstance(label, str):
-            raise CorpusError(path, number, f"field 'domains' must hold strings, got {label!r}")
-        if label not in schema.domains:
-            raise CorpusError(path, number, f"unknown domain label '{label}'")
-    repeated = [label for label, n in Counter(domains).items() if n > 1]
-    if repeated:
-        raise CorpusError(path, number, f"domain label '{repeated[0]}' repeated")
-    rhetoric = _typed(path, number, obj, "rhetoric", str)
-    if rhetoric not in schema.rhetoric:
-        raise CorpusError(path, number, f"unknown rhetoric label '{rhetoric}'")
+def _unknown(path, number, axis: str, label, valid) -> CorpusError:
+    from difflib import get_close_matches
+
+    hint = get_close_matches(str(label), valid, n=1, cutoff=0.5)
+    return CorpusError(path, number, f"unknown {axis} label {label!r}"
+                       + (f" (did you mean '{hint[0]}'?)" if hint else "")
+                       + f"; valid: {', '.join(valid)}")
+
+
+def _check_labels(path, number, obj, schema: LabelSchema, need=("domains", "rhetoric")):
+    if "domains" in need:
+        domains = _typed(path, number, obj, "domains", list)
+        for label in domains:
+            if not isinstance(label, str):
+                raise CorpusError(path, number, f"field 'domains' must hold strings, got {label!r}")
+            if label not in schema.domains:
+                raise _unknown(path, number, "domain", label, schema.domains)
+        repeated = [label for label, n in Counter(domains).items() if n > 1]
+        if repeated:
+            raise CorpusError(path, number, f"domain label '{repeated[0]}' repeated")
+    if "rhetoric" in need:
+        rhetoric = _typed(path, number, obj, "rhetoric", str)
+        if rhetoric not in schema.rhetoric:
+            raise _unknown(path, number, "rhetoric", rhetoric, schema.rhetoric)
+
+
+def check_sentence(path, number, obj, schema, *, need_text=True, need_labels=True):
+    """Validate one sentence object in place; returns its (doc_id, sent_id) key."""
+    doc_id = _typed(path, number, obj, "doc_id", str)
+    if not has_visible(doc_id):
+        raise CorpusError(path, number, "field 'doc_id' is empty")
+    sent_id = _typed(path, number, obj, "sent_id", int)
+    if sent_id < 0:
+        raise CorpusError(path, number, f"field 'sent_id' must be >= 0, got {sent_id} (sent_id counts from 0 "
+                                        "within each document)")
+    text = _typed(path, number, obj, "text", str, required=need_text)
+    if text is not None and not has_visible(text):
+        raise CorpusError(path, number, "field 'text' has no visible characters")
+    if need_labels:
+        _check_labels(path, number, obj, schema, need=need_labels if isinstance(need_labels, tuple)
+                      else ("domains", "rhetoric"))
+    phenomena = obj.get("phenomena", [])
+    unknown = [p for p in phenomena if p not in schema.phenomena] if isinstance(phenomena, list) else [phenomena]
+    if unknown:
+        raise CorpusError(path, number, f"unknown phenomenon {unknown[0]!r}; valid: {', '.join(schema.phenomena)}")
+    return doc_id, sent_id
+
+
+def iter_sentences(path, *, need_text=True, need_labels=True, schema=None, data=None):
+    """Stream validated sentence objects (each with ``_line``); duplicates of (doc_id, sent_id) are refused."""
+    schema = schema or load_schema()
+    seen = {}                           # 64-bit hash of the key -> line: a million keys in ~100 MB
+    for number, obj in read_jsonl(path, data):
+        key = check_sentence(path, number, obj, schema, need_text=need_text, need_labels=need_labels)
+        digest = hash(key)
+        if digest in seen:
+            raise CorpusError(path, number, f"duplicate (doc_id, sent_id) {key}, first on line {seen[digest]}")
+        seen[digest] = number
+        obj["_line"] = number
+        yield obj
 
 
 def load_sentences(path, *, need_text=True, need_labels=True, schema=None, data=None) -> list[dict]:
@@ -97,32 +193,18 @@ def load_sentences(path, *, need_text=True, need_labels=True, schema=None, data=
 
     ``need_labels=False`` reads files whose labels are absent or to be ignored
     (input to ``predict``); ``need_text=False`` reads prediction files, where
-    ``text`` is optional. Returns the objects in file order, each with a
-    private ``_line`` key giving its line number for later error messages.
+    ``text`` is optional; ``need_labels=("rhetoric",)`` needs one axis only.
+    Returns the objects in file order, each with a private ``_line`` key giving
+    its line number for later error messages.
     """
-    schema = schema or load_schema()
-    sentences, seen = [], {}
-    for number, obj in read_jsonl(path, data):
-        doc_id = _typed(path, number, obj, "doc_id", str)
-        if not doc_id.strip():
-            raise CorpusError(path, number, "field 'doc_id' is empty")
-        sent_id = _typed(path, number, obj, "sent_id", int)
-        if sent_id < 0:
-            raise CorpusError(path, number, f"field 'sent_id' must be >= 0, got {sent_id}")
-        text = _typed(path, number, obj, "text", str, required=need_text)
-        if text is not None and not text.strip():
-            raise CorpusError(path, number, "field 'text' is empty")
-        if need_labels:
-            _check_labels(path, number, obj, schema)
-        phenomena = obj.get("phenomena", [])
-        unknown = [p for p in phenomena if p not in schema.phenomena] if isinstance(phenomena, list) else [phenomena]
-        if unknown:
-            raise CorpusError(path, number, f"unknown phenomenon {unknown[0]!r}")
-        key = (doc_id, sent_id)
-        if key in seen:
-            raise CorpusError(path, number, f"duplicate (doc_id, sent_id) {key}, first on line {seen[key]}")
-        seen[key] = number
-        sentences.append({**obj, "_line": number})
+    sentences = list(iter_sentences(path, need_text=need_text, need_labels=need_labels, schema=schema, data=data))
+    first_ids = {}
+    for s in sentences:
+        first_ids.setdefault(s["doc_id"], s["sent_id"])
+    if first_ids and all(v == 1 for v in first_ids.values()):
+        first = sentences[0]
+        raise CorpusError(path, first["_line"], "every document starts at sent_id 1; sent_id counts from 0 "
+                                                "within each document")
     return sentences
 
 

@@ -13,7 +13,10 @@ EXTRAS_RESULTS = "results-with-extras"
 
 
 def _leaderboard():
-    return leaderboard_tables((paths.results_dir() / "leaderboard.md").read_text(encoding="utf-8"))
+    from bench.results import verified_results_dir
+
+    folder = verified_results_dir(needed=("leaderboard.md",))
+    return leaderboard_tables((folder / "leaderboard.md").read_text(encoding="utf-8"))
 
 
 def _extras_leaderboard():

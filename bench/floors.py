@@ -23,14 +23,24 @@ MODALS = ("will", "would", "shall", "should", "must", "can", "could", "may", "mi
 
 
 def _pattern(phrases) -> re.Pattern:
-    """One regex for a list of cue phrases; a trailing ``*`` is a prefix match."""
+    """One compiled regex for a list of cue phrases; a trailing ``*`` is a prefix match."""
+    return _compiled(_pattern_source(phrases))
+
+
+@lru_cache(maxsize=None)
+def _compiled(source: str) -> re.Pattern:
+    return re.compile(source, re.I)
+
+
+def _pattern_source(phrases) -> str:
+    """The regex source for a list of cue phrases (kept as text in fitted models, so they save safely)."""
     parts = []
-    for phrase in sorted(set(phrases), key=len, reverse=True):
+    for phrase in sorted(set(phrases), key=lambda p: (-len(p), p)):   # longest first, then fixed order
         prefix = phrase.endswith("*")
         words = phrase.rstrip("*").split()
         body = r"\s+".join(re.escape(w) for w in words)
         parts.append(body + (r"\w*" if prefix else r"\b"))
-    return re.compile(r"\b(?:" + "|".join(parts) + ")", re.I) if parts else re.compile(r"(?!x)x")
+    return r"\b(?:" + "|".join(parts) + ")" if parts else r"(?!x)x"
 
 
 @lru_cache(maxsize=None)
@@ -71,17 +81,18 @@ class KeywordRules(ClassifierMixin, BaseEstimator):
         else:
             self.classes_ = np.array(schema.domains, dtype=object)
             self.order_ = list(schema.domains)
-        self.patterns_ = {label: _pattern(table.get(label, [])) for label in self.order_}
+        self.patterns_ = {label: _pattern_source(table.get(label, [])) for label in self.order_}
         return self
 
     def predict(self, X):
         if self.task == "rhetoric":
             out = []
             for text in X:
-                label = next((lab for lab in self.order_ if self.patterns_[lab].search(text)), self.fallback_)
+                label = next((lab for lab in self.order_ if _compiled(self.patterns_[lab]).search(text)),
+                             self.fallback_)
                 out.append(label)
             return np.array(out, dtype=object)
-        return np.array([[int(bool(self.patterns_[lab].search(text))) for lab in self.order_] for text in X],
+        return np.array([[int(bool(_compiled(self.patterns_[lab]).search(text))) for lab in self.order_] for text in X],
                         dtype=int).reshape(len(X), len(self.order_))
 
 

@@ -16,6 +16,7 @@ random takes a seed from :data:`bench.protocol.PROTOCOL`.
 
 import hashlib
 import json
+import os
 import sys
 import time
 from contextlib import contextmanager
@@ -98,7 +99,7 @@ def fit_predict(spec, task, train_sentences, eval_sentences, seed, explain=False
 
     With ``explain``, also return the most indicative n-grams of linear models.
     """
-    estimator = spec.build(task, seed)
+    estimator = spec.build(task.name, seed)
     train_texts = [s["text"] for s in train_sentences]
     eval_texts = [s["text"] for s in eval_sentences]
     started = time.perf_counter()
@@ -154,18 +155,23 @@ class Cache:
         return self.folder / key[:2] / f"{key}.json"
 
     def get(self, key):
+        """The cached output, or None when absent or unreadable (a corrupt entry is recomputed)."""
         path = self._path(key)
-        return json.loads(path.read_text()) if path.exists() else None
+        try:
+            value = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError):
+            return None
+        return value if isinstance(value, dict) and "predictions" in value else None
 
     def put(self, key, value):
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(value))
+        tmp = path.with_suffix(f".tmp{os.getpid()}")
+        tmp.write_text(json.dumps(value), encoding="utf-8")
         tmp.replace(path)
 
 
-def run_group(items, train_sentences, eval_sentences, seed, explain):
+def run_group(items, train_sentences, eval_sentences, seed, explain, parent_pid=None):
     """Fit and predict every (spec, task name) of one run on the same documents.
 
     The models share featurisation (:func:`bench.features.sharing`): each distinct
@@ -176,19 +182,25 @@ def run_group(items, train_sentences, eval_sentences, seed, explain):
     from threadpoolctl import threadpool_limits
 
     from bench.features import sharing
+    from bench.workers import watch_parent
 
+    watch_parent(parent_pid)
     with threadpool_limits(limits=1), sharing():
         return [fit_predict(spec, TASKS[task_name], train_sentences, eval_sentences, seed, explain)
                 for spec, task_name in items]
 
 
-def run_jobs(jobs, specs_by_name, corpus, *, n_jobs=2, use_cache=True, backend=None, log=sys.stderr) -> dict:
+def run_jobs(jobs, specs_by_name, corpus, *, n_jobs=2, use_cache=True, backend=None, scheduler=None,
+             log=sys.stderr) -> dict:
     """Execute (or fetch from cache) every job; returns {job: output}.
 
     Jobs of the same run (same training and evaluation documents) go to a worker
     together, so that they share featurisation; each finished job is cached on
     its own, so an interrupted run resumes and a new model re-runs only itself.
-    ``backend`` is a joblib backend name (default: local processes).
+    ``backend`` is a joblib backend: ``None`` or ``"loky"`` for local processes
+    (``n_jobs`` of them), ``"dask"`` to send the groups to the Dask cluster at
+    ``scheduler`` (``tcp://host:8786``; all its workers are used). Results do not
+    depend on the backend: every job is seeded and pinned to one BLAS thread.
     """
     from joblib import Parallel, delayed, parallel_config
 
@@ -212,25 +224,51 @@ def run_jobs(jobs, specs_by_name, corpus, *, n_jobs=2, use_cache=True, backend=N
     order = sorted(groups.items(), key=lambda item: (item[0][0] != "test", -len(item[0][1]), item[0][0]))
     tasks = (delayed(run_group)([(specs_by_name[job.model], job.task) for job, _ in members],
                                 corpus.sentences_of(train), corpus.sentences_of(evaluate),
-                                PROTOCOL.seed, run == "test")
+                                PROTOCOL.seed, run == "test", None if backend == "dask" else os.getpid())
              for (run, train, evaluate), members in order)
     started = time.perf_counter()
-    with parallel_config(backend=backend) if backend else _no_config():
-        results = Parallel(n_jobs=n_jobs, return_as="generator")(tasks) if order else []
-        for ((run, _, _), members), group_outputs in zip(order, results):
-            for (job, key), output in zip(members, group_outputs):
-                cache.put(key, output)
-                outputs[job] = output
-            done += len(members)
-            fit = sum(o["fit_seconds"] for o in group_outputs)
-            print(f"[bench] {done:>4}/{total} jobs  {run:<14} {len(members):>2} fits in {fit:5.1f}s  "
-                  f"({time.perf_counter() - started:.0f}s elapsed)", file=log, flush=True)
+    with _backend(backend, scheduler, log) as (config, workers):
+        with parallel_config(**config):
+            results = Parallel(n_jobs=workers or n_jobs, return_as="generator")(tasks) if order else []
+            for ((run, _, _), members), group_outputs in zip(order, results):
+                for (job, key), output in zip(members, group_outputs):
+                    cache.put(key, output)
+                    outputs[job] = output
+                done += len(members)
+                fit = sum(o["fit_seconds"] for o in group_outputs)
+                print(f"[bench] {done:>4}/{total} jobs  {run:<14} {len(members):>2} fits in {fit:5.1f}s  "
+                      f"({time.perf_counter() - started:.0f}s elapsed)", file=log, flush=True)
     return outputs
 
 
+BACKENDS = ("loky", "dask")
+
+
 @contextmanager
-def _no_config():
-    yield
+def _backend(backend, scheduler, log):
+    """(joblib parallel_config arguments, worker count or None) for the chosen backend."""
+    if backend in (None, "loky"):
+        yield {"backend": "loky"}, None
+        return
+    if backend != "dask":
+        raise ModelError(f"BACKEND={backend!r}: use one of {', '.join(BACKENDS)}")
+    if not scheduler:
+        raise ModelError("BACKEND=dask needs SCHEDULER=tcp://host:port (a running `dask scheduler`)")
+    try:
+        from distributed import Client
+    except ImportError:
+        raise ModelError("BACKEND=dask needs the `distributed` package (pinned in requirements.txt)") from None
+    try:
+        client = Client(scheduler, timeout="10s", set_as_default=False)
+    except (OSError, TimeoutError) as err:
+        raise ModelError(f"SCHEDULER={scheduler}: cannot reach the Dask scheduler ({type(err).__name__})") from None
+    try:
+        workers = len(client.scheduler_info()["workers"])
+        print(f"[bench] Dask cluster at {scheduler}: {workers} worker(s)", file=log, flush=True)
+        with client.as_current():
+            yield {"backend": "dask", "wait_for_workers_timeout": 30}, max(1, workers)
+    finally:
+        client.close()
 
 
 def _gold_and_pred(task, eval_sentences, predictions):
@@ -379,15 +417,15 @@ def load_benchmark():
     splits = load_splits()
     missing = [d for d in corpus.doc_ids if d not in splits["documents"]]
     if missing:
-        raise SystemExit(f"{paths.SPLITS}:1: document '{missing[0]}' has no split "
+        raise SystemExit(f"{paths.splits_path()}:1: document '{missing[0]}' has no split "
                          f"({len(missing)} in all); run `make splits` after changing the corpus")
     for s in corpus.sentences:
         s["_split"] = splits["documents"][s["doc_id"]]
     return corpus, splits
 
 
-def evaluate(specs, tasks=None, *, n_jobs=2, use_cache=True, log=sys.stderr):
-    """Run the whole protocol for ``specs``; returns (results, predictions)."""
+def evaluate(specs, tasks=None, *, n_jobs=2, use_cache=True, backend=None, scheduler=None, log=sys.stderr):
+    """Run the whole protocol for ``specs``; returns (results, predictions, timings, ngrams, corpus)."""
     tasks = tasks or list(TASKS.values())
     corpus, splits = load_benchmark()
     n_train = sum(p in ("train", "dev") for p in splits["documents"].values())
@@ -395,7 +433,8 @@ def evaluate(specs, tasks=None, *, n_jobs=2, use_cache=True, log=sys.stderr):
         print(f"[bench] warning: only {n_train} training documents; scores will be noisy "
               f"and confidence intervals wide", file=log)
     jobs = plan(specs, splits, tasks)
-    outputs = run_jobs(jobs, {s.name: s for s in specs}, corpus, n_jobs=n_jobs, use_cache=use_cache, log=log)
+    outputs = run_jobs(jobs, {s.name: s for s in specs}, corpus, n_jobs=n_jobs, use_cache=use_cache,
+                       backend=backend, scheduler=scheduler, log=log)
     results, predictions = summarise(jobs, outputs, corpus, splits, specs, tasks)
     results["corpus"] = {"sha256": corpus.sha256(), "documents": len(corpus.documents),
                          "sentences": len(corpus.sentences)}

@@ -1,68 +1,264 @@
-"""Prediction on new text with the released models.
+"""Prediction on new text with the released models, streaming in bounded memory.
 
-Input is either a raw readout (segmented with :mod:`bench.segment`) or a JSONL
-file in the corpus format, whose gold labels (if any) are ignored and replaced.
+Input is either a raw readout (segmented with :mod:`bench.segment`) or JSON
+Lines in the corpus format, whose gold labels (if any) are ignored and
+replaced. Which one is decided by content: a ``.jsonl`` file, or input whose
+first non-blank line parses as a JSON object, is JSONL; anything else is a raw
+readout (so a readout that happens to start with ``{`` is still text).
+
+JSONL is read, predicted and written in batches (:data:`BATCH` sentences), so
+memory does not grow with the input. All input is validated in a first pass
+before anything is written; output goes through a temporary file renamed into
+place, so bad input anywhere leaves nothing behind. Standard input is spooled
+to a temporary file for the two passes.
 """
 
 import json
+import math
 import sys
+import tempfile
 from pathlib import Path
 
-from bench.atomic import write_text_atomic
-from bench.corpus import load_sentences
-from bench.release import best_model, load_model
-from bench.segment import split_sentences
+from bench.corpus import CorpusError, check_sentence, has_visible, read_jsonl
+from bench.outputs import check_output_file
+from bench.schema import load_schema
 from bench.tasks import TASKS
 
-
-def looks_like_jsonl(path: str | None, text: str) -> bool:
-    if path and path != "-" and Path(path).suffix == ".jsonl":
-        return True
-    first = text.lstrip()[:1]
-    return first == "{"
+BATCH = 10_000
+RAW_LIMIT = 20 * 1024 * 1024          # a raw readout larger than 20 MB is not a readout
 
 
-def predict_texts(texts, model=None) -> list[dict]:
-    """Predicted ``domains`` and ``rhetoric`` for each text, with the chosen (or best) model per task."""
-    out = [{} for _ in texts]
-    for task in TASKS.values():
-        estimator = load_model(model or best_model(task.name), task.name)
-        for row, label in zip(out, task.decode(estimator.predict(list(texts)))):
-            row[task.field] = label
-    return out
-
-
-def run(in_path=None, out_path=None, model=None, stdout=sys.stdout):
-    """Predict for a file (or stdin): raw text prints a table, JSONL writes JSONL."""
+def _source(in_path):
+    """(name for messages, path to read): stdin is spooled to a temporary file."""
     if in_path in (None, "-"):
-        text = sys.stdin.read()
-    else:
+        spool = tempfile.NamedTemporaryFile(prefix="readout-bench-stdin-", delete=False)
+        with spool:
+            for block in iter(lambda: sys.stdin.buffer.read(1 << 20), b""):
+                spool.write(block)
+        return "<stdin>", Path(spool.name), True
+    path = Path(in_path)
+    try:
+        if path.is_dir():
+            raise CorpusError(path, 0, "is a folder, not a file")
+        with path.open("rb"):
+            pass
+    except CorpusError:
+        raise
+    except OSError as err:
+        raise CorpusError(path, 0, f"cannot read file ({err.strerror or type(err).__name__})") from None
+    return str(in_path), path, False
+
+
+def _first_line_is_json_object(path: Path) -> bool:
+    with path.open("rb") as handle:
+        for raw in handle:
+            raw = raw.removeprefix(b"\xef\xbb\xbf")
+            if raw.strip():
+                try:
+                    return isinstance(json.loads(raw.decode("utf-8")), dict)
+                except (UnicodeDecodeError, ValueError, RecursionError):
+                    return False
+    return False
+
+
+def is_jsonl(name: str, path: Path) -> bool:
+    return name.endswith(".jsonl") or _first_line_is_json_object(path)
+
+
+class Predictor:
+    """The released models chosen for both tasks, loaded once, verified and safe."""
+
+    def __init__(self, model=None):
+        from bench.release import best_model, load_model, trained_models
+
+        manifest = trained_models()
+        self.names = {t: model or best_model(t, manifest) for t in TASKS}
+        self.estimators = {t: load_model(self.names[t], t, manifest) for t in TASKS}
+
+    def describe(self) -> str:
+        return ", ".join(f"{t}: {n}" for t, n in self.names.items())
+
+    def __call__(self, texts) -> list[dict]:
+        """Labels and confidences for ``texts``: rhetoric confidence, and a score per predicted domain.
+
+        A pipeline's features are computed once per batch and task, then used for
+        both the labels and the scores.
+        """
+        out = [{} for _ in texts]
+        for task in TASKS.values():
+            estimator, features = _split_pipeline(self.estimators[task.name], texts)
+            labels = task.decode(estimator.predict(features))
+            scores = _probabilities(estimator, features, task)
+            classes = [str(c) for c in getattr(estimator, "classes_", task.labels)]
+            for i, (row, label) in enumerate(zip(out, labels)):
+                row[task.field] = label
+                if scores is None:
+                    continue
+                if task.kind == "multiclass":
+                    row["rhetoric_confidence"] = round(float(scores[i][classes.index(label)]), 4)
+                else:
+                    row["domain_scores"] = {lab: round(float(scores[i][task.labels.index(lab)]), 4) for lab in label}
+        return out
+
+
+def _split_pipeline(estimator, texts):
+    """(final estimator, its input): a pipeline's transformers run once here, not once per method."""
+    steps = getattr(estimator, "steps", None)
+    if steps and len(steps) > 1:
+        return estimator[-1], estimator[:-1].transform(texts)
+    return estimator, texts
+
+
+def _probabilities(estimator, features, task):
+    """Probabilities, or (uncalibrated) softmax / logistic of decision scores; None when neither exists."""
+    import numpy as np
+
+    n = features.shape[0] if hasattr(features, "shape") else len(features)
+    if hasattr(estimator, "predict_proba"):
         try:
-            text = Path(in_path).read_bytes().decode("utf-8")
-        except UnicodeDecodeError as err:
-            line = Path(in_path).read_bytes()[:err.start].count(b"\n") + 1
-            raise SystemExit(f"{in_path}:{line}: not valid UTF-8") from None
-    if looks_like_jsonl(in_path, text):
-        stdin = in_path in (None, "-")
-        sentences = load_sentences("<stdin>" if stdin else in_path, need_labels=False,
-                                   data=text.encode("utf-8") if stdin else None)
-        predicted = predict_texts([s["text"] for s in sentences], model)
-        rows = [{**{k: v for k, v in s.items() if k != "_line"}, **p} for s, p in zip(sentences, predicted)]
-        lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
-        if out_path:
-            write_text_atomic(out_path, lines)
-        else:
-            stdout.write(lines)
-        return rows
-    sentences = split_sentences(text)
+            return np.asarray(estimator.predict_proba(features), dtype=float)
+        except (AttributeError, NotImplementedError):
+            pass
+    if hasattr(estimator, "decision_function"):
+        values = np.asarray(estimator.decision_function(features), dtype=float).reshape(n, -1)
+        if task.kind == "multiclass":
+            values = np.exp(values - values.max(axis=1, keepdims=True))
+            return values / values.sum(axis=1, keepdims=True)
+        return 1.0 / (1.0 + np.exp(-values))
+    return None
+
+
+def _validate_jsonl(path):
+    """First pass: every line valid, no repeated (doc_id, sent_id); returns the count."""
+    schema = load_schema()
+    seen, count = {}, 0
+    for number, obj in read_jsonl(path):
+        key = check_sentence(path, number, obj, schema, need_labels=False)
+        digest = hash(key)
+        if digest in seen:
+            raise CorpusError(path, number, f"duplicate (doc_id, sent_id) {key}, first on line {seen[digest]}")
+        seen[digest] = number
+        count += 1
+    return count
+
+
+def _batches(path):
+    batch = []
+    for number, obj in read_jsonl(path):
+        batch.append(obj)
+        if len(batch) >= BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _rename_errors(name, path):
+    """Re-raise CorpusErrors about the spooled file under the name the user gave."""
+    def wrap(func, *args):
+        try:
+            return func(*args)
+        except CorpusError as err:
+            if str(err.path) == str(path) and name != str(path):
+                raise CorpusError(name, err.line, err.problem) from None
+            raise
+    return wrap
+
+
+def run(in_path=None, out_path=None, model=None, stdout=sys.stdout, log=sys.stderr):
+    """Predict for a file (or stdin). JSONL in → JSONL out; a raw readout → a table, or JSONL with OUT."""
+    out = check_output_file(out_path, inputs=[in_path] if in_path not in (None, "-") else []) if out_path else None
+    name, path, spooled = _source(in_path)
+    try:
+        guard = _rename_errors(name, path)
+        if is_jsonl(name, path):
+            count = guard(_validate_jsonl, path)
+            predictor = Predictor(model)
+            print(f"[predict] {count} sentences; models: {predictor.describe()}", file=log, flush=True)
+            return guard(_write_jsonl, name, path, predictor, out, stdout)
+        return guard(_predict_raw, name, path, model, out, stdout, log)
+    finally:
+        if spooled:
+            path.unlink(missing_ok=True)
+
+
+def _write_jsonl(name, path, predictor, out, stdout):
+    written = 0
+    target, handle = _open_output(out, stdout)
+    try:
+        for batch in _batches(path):
+            predicted = predictor([s["text"] for s in batch])
+            handle.write("".join(json.dumps({**s, **p}, ensure_ascii=False) + "\n" for s, p in zip(batch, predicted)))
+            written += len(batch)
+        _close_output(out, target, handle)
+    except BaseException:
+        _abort_output(out, target, handle)
+        raise
+    return written
+
+
+def _open_output(out, stdout):
+    if out is None:
+        return None, stdout
+    out.parent.mkdir(parents=True, exist_ok=True)
+    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=out.parent, delete=False,
+                                         prefix=f".staging-{out.name}-")
+    return Path(handle.name), handle
+
+
+def _close_output(out, target, handle):
+    if out is not None:
+        handle.close()
+        Path(target).replace(out)
+
+
+def _abort_output(out, target, handle):
+    if out is not None:
+        handle.close()
+        Path(target).unlink(missing_ok=True)
+
+
+def read_raw_readout(name: str, data: bytes) -> list[str]:
+    """The sentences of a raw readout given as bytes; CorpusError for anything that is not UTF-8 text."""
+    from bench.segment import split_sentences
+
+    if len(data) > RAW_LIMIT:
+        raise CorpusError(name, 0, f"raw text over {RAW_LIMIT // (1024 * 1024)} MB: give JSONL for large inputs")
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data[:err.start].count(b"\n") + 1
+        raise CorpusError(name, line, f"not valid UTF-8 text (byte {err.start}); is this a binary file?") from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    bad = next((i for i, c in enumerate(text) if c == "\0" or 0xD800 <= ord(c) <= 0xDFFF), None)
+    if bad is not None:
+        raise CorpusError(name, text[:bad].count("\n") + 1, "contains NUL or surrogate characters: not text")
+    sentences = [s for s in split_sentences(text) if has_visible(s)]
     if not sentences:
-        raise SystemExit(f"{in_path or '<stdin>'}:1: no sentences found")
-    predicted = predict_texts(sentences, model)
-    rows = [{"sent_id": i, "text": t, **p} for i, (t, p) in enumerate(zip(sentences, predicted))]
-    if out_path:
-        write_text_atomic(out_path, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
-    else:
-        for r in rows:
-            domains = ", ".join(r["domains"]) or "-"
-            stdout.write(f"{r['sent_id']:>3}  {r['rhetoric']:<15}  [{domains}]\n     {r['text']}\n")
-    return rows
+        raise CorpusError(name, 1, "no sentences found (no visible text)")
+    return sentences
+
+
+def _predict_raw(name, path, model, out, stdout, log):
+    sentences = read_raw_readout(name, path.read_bytes())
+    predictor = Predictor(model)
+    print(f"[predict] {len(sentences)} sentences; models: {predictor.describe()}", file=log, flush=True)
+    doc_id = Path(name).stem if name != "<stdin>" else "stdin"
+    rows = [{"doc_id": doc_id, "sent_id": i, "text": t, **p}
+            for i, (t, p) in enumerate(zip(sentences, predictor(sentences)))]
+    if out is not None:
+        target, handle = _open_output(out, stdout)
+        try:
+            handle.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+            _close_output(out, target, handle)
+        except BaseException:
+            _abort_output(out, target, handle)
+            raise
+        return len(rows)
+    for r in rows:
+        domains = ", ".join(r["domains"]) or "-"
+        confidence = r.get("rhetoric_confidence")
+        shown = f" ({confidence:.2f})" if confidence is not None and not math.isnan(confidence) else ""
+        stdout.write(f"{r['sent_id']:>3}  {r['rhetoric'] + shown:<22}  [{domains}]\n     {r['text']}\n")
+    return len(rows)

@@ -22,21 +22,37 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench import paths
+from bench.errors import KitError
 
 SKIP_FILES = {"__init__.py", "TEMPLATE.py"}
 
 
-class ModelError(ValueError):
+class ModelError(KitError):
     """A model that cannot be used: unknown name, malformed spec, or nothing available to run."""
 
 
 @dataclass(frozen=True)
 class ModelSpec:
+    """A named model: ``build(task, seed)`` from a ``models/<name>.py`` file, or from a Python callable.
+
+    ``build`` has one signature everywhere: ``task`` is the task's name
+    (``"rhetoric"`` or ``"domain"``) and ``seed`` an int.
+    """
+
     name: str
-    path: Path
+    path: Path | None
     description: str
     requires: tuple[str, ...]
     multilabel_native: bool
+    factory: object = None          # a callable build(task, seed), for models defined in Python
+
+    @classmethod
+    def from_callable(cls, name: str, build, description: str = "", multilabel: bool = False) -> "ModelSpec":
+        """A spec for a model defined in Python (see :func:`bench.api.evaluate`)."""
+        if not callable(build):
+            raise ModelError(f"model '{name}': build must be callable as build(task, seed)")
+        text = description or (getattr(build, "__doc__", None) or name).strip().splitlines()[0]
+        return cls(name, None, text, (), bool(multilabel), build)
 
     @property
     def available(self) -> bool:
@@ -44,6 +60,14 @@ class ModelSpec:
 
     def source_hash(self) -> str:
         """Identifies the spec's code (cache key, manifest)."""
+        if self.factory is not None:
+            import inspect
+
+            try:
+                source = inspect.getsource(self.factory)
+            except (OSError, TypeError):
+                source = repr(self.factory)
+            return hashlib.sha256(f"{self.name}\n{source}".encode()).hexdigest()
         return hashlib.sha256(self.path.read_bytes()).hexdigest()
 
     def module(self):
@@ -52,10 +76,15 @@ class ModelSpec:
         spec.loader.exec_module(module)
         return module
 
-    def build(self, task, seed: int):
-        """A fresh unfitted estimator for ``task``, multi-label-ready for ``domain``."""
-        estimator = self.module().build(task.name, seed)
-        if task.kind == "multilabel" and not self.multilabel_native:
+    def build(self, task: str, seed: int):
+        """A fresh unfitted estimator for the task named ``task``, multi-label-ready for ``domain``."""
+        from bench.tasks import TASKS
+
+        if task not in TASKS:
+            raise ModelError(f"unknown task {task!r}; tasks: {', '.join(TASKS)}")
+        build = self.factory if self.factory is not None else self.module().build
+        estimator = build(task, seed)
+        if TASKS[task].kind == "multilabel" and not self.multilabel_native:
             estimator = one_vs_rest(estimator)
         return estimator
 

