@@ -21,6 +21,7 @@ import sys
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -119,7 +120,7 @@ _KEY_MODULES = ("features.py", "floors.py", "comparators.py", "registry.py", "ta
 
 
 def _kit_hash() -> str:
-    folder = paths.ROOT / "bench"
+    folder = Path(__file__).resolve().parent
     return hashlib.sha256(b"".join((folder / name).read_bytes() for name in _KEY_MODULES)).hexdigest()
 
 
