@@ -201,9 +201,33 @@ def to_markdown(result: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def annotators_markdown(folder=None) -> str:
+    """Who wrote, annotated and adjudicated each packet (from ``annotators.json``)."""
+    folder = folder or paths.ANNOTATIONS
+    record = json.loads((folder / "annotators.json").read_text(encoding="utf-8"))
+    sizes = Counter(record["documents"].values())
+    lines = ["# Who wrote and who labelled corpus v2", "",
+             "Written by `make agreement` from `annotators.json`; do not edit by hand.", "",
+             record["note"], "",
+             "Every writer, annotator and adjudicator is a separate session, named here by its session id. "
+             "No session labelled text it wrote; the two annotators of a packet and its adjudicator are three "
+             "different sessions (`tests/test_corpus.py` checks both). All sessions are instances of the same "
+             "language model, so the agreement figures measure how consistently that model applies the frozen "
+             "codebook, not how far human coders would agree: read them as an upper bound.", "",
+             "| packet | documents | writer | annotator A | annotator B | adjudicator |", "|---|---:|---|---|---|---|"]
+    for name, roles in record["packets"].items():
+        writer = roles["writer"]
+        lines.append(f"| {name} | {sizes[name]} | {writer} ({record['sessions'][writer]}) | {roles['annotator_a']} | "
+                     f"{roles['annotator_b']} | {roles['adjudicator']} |")
+    lines += ["", f"Codebook: written by {record['sessions']['codebook_author']} before any text was labelled, "
+              "frozen as version 2.0 (sha256 in every document's metadata)."]
+    return "\n".join(lines) + "\n"
+
+
 def write(result: dict, folder=None):
     from bench.report import dump_json
 
     folder = folder or paths.ANNOTATIONS
     dump_json(folder / "agreement.json", result)
     (folder / "AGREEMENT.md").write_text(to_markdown(result), encoding="utf-8")
+    (folder / "ANNOTATORS.md").write_text(annotators_markdown(folder), encoding="utf-8")

@@ -22,7 +22,9 @@ def _leaderboard():
 def _extras_leaderboard():
     path = paths.ROOT / EXTRAS_RESULTS / "leaderboard.md"
     if not path.exists():
-        return "No run with the optional extras has been committed yet."
+        return ("No reference run with the optional extras has been committed for corpus v2 yet (the v1 run was "
+                "removed with the v1 corpus). Install an extra and run `make eval OUT=results-with-extras` to "
+                "produce one; `make docs` then shows it here.")
     return ("Reference run with both extras installed (`make extras-embeddings extras-fasttext`, then "
             f"`make eval OUT={EXTRAS_RESULTS}`); same splits, metrics and statistics as the main board.\n\n"
             + leaderboard_tables(path.read_text(encoding="utf-8")))
@@ -36,6 +38,14 @@ def _composition():
     return to_markdown(describe(load_all(), load_splits()))
 
 
+def _style():
+    from bench import style
+    from bench.corpus import load_all
+
+    fig = style.figures(load_all().where(provenance="constructed").sentences)
+    return "```\n" + style.render(fig, "the constructed corpus") + "\n```"
+
+
 def _agreement():
     text = (paths.ANNOTATIONS / "AGREEMENT.md").read_text(encoding="utf-8")
     return text.split("\n", 4)[4].strip()          # drop the title and the "do not edit" line
@@ -47,6 +57,7 @@ BLOCKS = [
     ("models/README.md", "comparators", _extras_leaderboard),
     ("corpora/DATASHEET.md", "composition", _composition),
     ("corpora/DATASHEET.md", "agreement", _agreement),
+    ("corpora/DATASHEET.md", "style", _style),
 ]
 
 

@@ -74,6 +74,7 @@ class Predictor:
         manifest = trained_models()
         self.names = {t: model or best_model(t, manifest) for t in TASKS}
         self.estimators = {t: load_model(self.names[t], t, manifest) for t in TASKS}
+        self.featurisers = {t: _featuriser_key(e) for t, e in self.estimators.items()}
 
     def describe(self) -> str:
         return ", ".join(f"{t}: {n}" for t, n in self.names.items())
@@ -85,8 +86,15 @@ class Predictor:
         both the labels and the scores.
         """
         out = [{} for _ in texts]
+        computed = {}                   # both tasks' models usually share one fitted featuriser
         for task in TASKS.values():
-            estimator, features = _split_pipeline(self.estimators[task.name], texts)
+            key = self.featurisers[task.name]
+            if key is not None and key in computed:
+                estimator, features = self.estimators[task.name][-1], computed[key]
+            else:
+                estimator, features = _split_pipeline(self.estimators[task.name], texts)
+                if key is not None:
+                    computed[key] = features
             labels = task.decode(estimator.predict(features))
             scores = _probabilities(estimator, features, task)
             classes = [str(c) for c in getattr(estimator, "classes_", task.labels)]
@@ -99,6 +107,36 @@ class Predictor:
                 else:
                     row["domain_scores"] = {lab: round(float(scores[i][task.labels.index(lab)]), 4) for lab in label}
         return out
+
+
+def _featuriser_key(estimator):
+    """A fingerprint of a pipeline's fitted transformers (None for other estimators).
+
+    Released models of the same spec fit the same vectoriser on the same texts for
+    both tasks; equal fingerprints let a batch be transformed once for both.
+    """
+    import hashlib
+
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.pipeline import FeatureUnion
+
+    steps = getattr(estimator, "steps", None)
+    if not steps or len(steps) < 2:
+        return None
+    digest = hashlib.sha256()
+    pending = [step for _, step in steps[:-1]]
+    while pending:
+        step = pending.pop(0)
+        if isinstance(step, FeatureUnion):
+            digest.update(repr(step.transformer_weights).encode())
+            pending = [t for _, t in step.transformer_list] + pending
+        elif isinstance(step, TfidfVectorizer) and hasattr(step, "idf_"):
+            digest.update(repr(sorted((k, repr(v)) for k, v in step.get_params().items())).encode())
+            digest.update(repr(list(step.vocabulary_.items())).encode())
+            digest.update(step.idf_.tobytes())
+        else:
+            return None                       # an unknown transformer: do not guess, transform per task
+    return digest.hexdigest()
 
 
 def _split_pipeline(estimator, texts):

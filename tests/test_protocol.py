@@ -1,7 +1,7 @@
 """End to end: `eval` is deterministic, reproduces the committed leaderboard, and takes plug-ins.
 
 These run the real protocol (every baseline, both tasks, all folds) from an
-empty cache, so they take about a minute each on two cores.
+empty cache, so they take minutes on two cores (marked slow).
 """
 
 import filecmp
@@ -14,6 +14,7 @@ from bench import paths
 
 from conftest import ROOT, run_cli
 
+pytestmark = pytest.mark.slow
 COMPARED = ["results.json", "leaderboard.md", "leaderboard.tex", "report/report.md"]
 
 
@@ -58,14 +59,16 @@ def test_results_hold_every_model_task_metric_and_statistic(two_cold_runs):
     assert "[bench]" in run.stderr and "jobs" in run.stderr        # progress is shown
     results = json.loads((fresh / "results.json").read_text())
     models = set(_committed_models())
-    assert {"dummy_prior", "tfidf_logreg", "tfidf_svm", "tfidf_cnb", "char_svm", "word_char_svm"} <= models
+    assert {"dummy_prior", "tfidf_logreg", "tfidf_svm", "tfidf_cnb", "char_svm", "word_char_svm",
+            "keyword_rules", "topic_only"} <= models
     for task, headline_extra in (("rhetoric", "mcc"), ("domain", "hamming_loss")):
         block = results["tasks"][task]
         assert set(block["models"]) == models
         comparison = block["comparison"]
         best = comparison["best"]
         for name, entry in block["models"].items():
-            assert {"test", "seed", "ood", "cv", "learning_curve"} <= set(entry)
+            assert {"test", "seed", "contrast", "ood", "cv", "learning_curve"} <= set(entry)
+            assert set(entry["ood"]) == {"region", "genre"}
             assert headline_extra in entry["test"] and entry["test"]["per_label"]
             assert len(entry["cv"]["folds"]) == results["protocol"]["cv_folds"] * results["protocol"]["cv_repeats"]
             row = comparison["models"][name]
@@ -74,6 +77,8 @@ def test_results_hold_every_model_task_metric_and_statistic(two_cold_runs):
                 assert row["p_holm"] >= row["p_vs_best"]
                 assert row["diff_ci"][0] <= row["diff_from_reference"] <= row["diff_ci"][1]
         assert comparison["models"]["dummy_prior"]["distinguishable_from_best"] is True
+        assert comparison["floor"] == "keyword_rules" and comparison["models"]["dummy_prior"]["above_floor"] is False
+        assert comparison["models"][best]["above_floor"] in (True, False)
         assert block["models"][best]["test"]["macro_f1"] > block["models"]["dummy_prior"]["test"]["macro_f1"] + 0.3
     assert "accuracy_mcnemar_p_holm" in results["tasks"]["rhetoric"]["comparison"]["models"]["dummy_prior"]
 
@@ -81,7 +86,7 @@ def test_results_hold_every_model_task_metric_and_statistic(two_cold_runs):
 def test_predictions_are_saved_per_sentence_for_test_and_every_fold(two_cold_runs):
     fresh, _ = two_cold_runs[0]
     rows = [json.loads(l) for l in (fresh / "predictions" / "test" / "tfidf_svm.domain.jsonl").read_text().splitlines()]
-    assert {r["split"] for r in rows} == {"test", "seed"}
+    assert {r["split"] for r in rows} == {"test", "seed", "contrast"}
     assert all({"doc_id", "sent_id", "pred", "gold", "scores"} <= set(r) for r in rows)
     folds = sorted((fresh / "predictions" / "cv").glob("tfidf_svm.rhetoric.*.jsonl"))
     assert len(folds) == 15
@@ -93,10 +98,11 @@ def test_report_has_plots_tables_and_error_lists(two_cold_runs):
     for png in ("confusion_rhetoric.png", "per_label_domain.png", "leaderboard_rhetoric.png", "learning_curve_domain.png"):
         assert (report / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     html = (report / "report.html").read_text()
-    assert html.count("data:image/png;base64,") == 7 and "<table>" in html
+    assert html.count("data:image/png;base64,") == 7 and "<table>" in html and 'name="viewport"' in html
     markdown = (report / "report.md").read_text()
+    assert markdown.split("\n## ")[1].startswith("Leaderboard: rhetoric")       # the answer comes first
     for heading in ("Test macro-F1 by phenomena", "Test macro-F1 by genre", "Most indicative n-grams",
-                    "Misclassified test sentences", "Confusion matrix"):
+                    "Misclassified test sentences", "Confusion matrix", "Leaderboard: domain", "How to read"):
         assert heading in markdown
     assert r"\toprule" in (fresh / "leaderboard.tex").read_text()
 
@@ -122,12 +128,14 @@ def test_an_interrupted_run_resumes_from_the_cache(tmp_path):
     env = {"READOUT_BENCH_CACHE": str(tmp_path / "cache")}
     args = ("eval", "--models", "dummy_prior,tfidf_svm", "--out")
     first = run_cli(*args, tmp_path / "a", env=env)
-    assert "80 jobs: 0 cached, 80 to run" in first.stderr
+    assert "84 jobs: 0 cached, 84 to run" in first.stderr
     finished = sorted((tmp_path / "cache").rglob("*.json"))
     for path in finished[::2]:                     # lose half the finished jobs, as a kill would
         path.unlink()
+    finished[1].write_text("")                     # and leave one entry empty, as a crash mid-write would
     second = run_cli(*args, tmp_path / "b", env=env)
-    assert f"80 jobs: {80 - len(finished[::2])} cached, {len(finished[::2])} to run" in second.stderr
+    lost = len(finished[::2]) + 1
+    assert f"84 jobs: {84 - lost} cached, {lost} to run" in second.stderr
     assert (tmp_path / "a" / "results.json").read_bytes() == (tmp_path / "b" / "results.json").read_bytes()
 
 

@@ -89,6 +89,10 @@ def test_eval_on_an_external_labelled_file(trained, tmp_path):
     out = tmp_path / "ext"
     result = run_cli("eval", "--test", SEED_SENTENCES, "--out", out, env=trained)
     assert "## rhetoric" in result.stdout and "tfidf_svm" in result.stdout
+    # the seed readout is part of what the released models were trained on, and it is one document
+    assert "12 of 12 sentences (100%) are in the data the released models were trained on" in result.stderr
+    assert "warning: only 1 document(s)" in result.stderr
+    assert (out / "report" / "report.html").exists()
     scored = json.loads((out / "results.json").read_text())
     assert set(scored["rhetoric"]["models"]) == {"tfidf_logreg", "tfidf_svm"}
     assert scored["domain"]["models"]["tfidf_svm"]["n"] == 12

@@ -85,3 +85,24 @@ def test_score_against_an_explicit_gold_file(tmp_path):
     scored = json.loads((out / "results.json").read_text())
     assert scored["rhetoric"]["models"]["oracle"]["macro_f1"] == 1.0
     assert scored["domain"]["models"]["oracle"]["exact_match"] == 1.0
+
+
+def test_a_rhetoric_only_system_is_scored_on_rhetoric_alone(outside_system, tmp_path):
+    path, rows = outside_system
+    path.write_text("".join(json.dumps({k: v for k, v in r.items() if k != "domains"}) + "\n" for r in rows))
+    out = tmp_path / "scored"
+    result = run_cli("score", "--pred", path, "--out", out)
+    scored = json.loads((out / "results.json").read_text())
+    assert set(scored) == {"rhetoric"} and "llm_x" in scored["rhetoric"]["models"]
+    assert "scored on rhetoric only" in result.stderr
+
+
+def test_score_writes_a_report_and_warns_when_the_data_is_too_small(tmp_path):
+    gold = ROOT / "corpora" / "seed" / "sentences.jsonl"
+    out = tmp_path / "seed"
+    result = run_cli("score", "--pred", gold, "--gold", gold, "--name", "oracle", "--out", out)
+    assert "warning: only 1 document(s)" in result.stderr
+    assert f"report: {out / 'report' / 'report.html'}" in result.stderr
+    html = (out / "report" / "report.html").read_text()
+    assert "<table>" in html and "only 1 document(s)" in html
+    assert (out / "report" / "errors" / "oracle.rhetoric.jsonl").read_text() == ""       # an oracle errs nowhere
