@@ -70,7 +70,7 @@ def test_register_meets_the_targets_of_real_readouts(corpus):
     """`make style`: every surface figure of the constructed corpus is in its target range."""
     from bench import style
 
-    figures = style.figures(corpus.where(provenance="constructed").sentences)
+    figures = style.figures(corpus.where(provenance="constructed").sentences, style.annotator_flags())
     assert style.failures(figures) == [], style.render(figures)
 
 

@@ -13,7 +13,7 @@ from conftest import run_cli
 
 distributed = pytest.importorskip("distributed")
 pytestmark = pytest.mark.slow
-MODELS = "dummy_prior,keyword_rules,tfidf_svm,char_svm"
+MODELS = "dummy_prior,keyword_rules,tfidf_svm"
 
 
 def _files(folder):

@@ -12,6 +12,7 @@ import json
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -113,6 +114,7 @@ def test_annotation_tsv_reader_raises_only_kit_errors(text):
         _only_kit_errors(read_tsv, path)
 
 
+@pytest.mark.slow
 @settings(max_examples=12, **FUZZ)
 @given(files)
 def test_command_line_exits_0_or_2_and_never_with_a_traceback(tmp_path_factory, data):

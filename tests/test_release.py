@@ -3,9 +3,13 @@
 import hashlib
 import json
 
+import pytest
+
 from bench import paths
 
 from conftest import ROOT, run_cli
+
+pytestmark = pytest.mark.slow
 
 SEED_SENTENCES = ROOT / "corpora" / "seed" / "sentences.jsonl"
 

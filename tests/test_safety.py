@@ -18,6 +18,8 @@ import pytest
 
 from conftest import ROOT
 
+pytestmark = pytest.mark.slow
+
 SENTINEL_NAME = "PLANTED_CODE_RAN"
 
 

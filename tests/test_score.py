@@ -8,6 +8,8 @@ from bench import paths
 
 from conftest import ROOT, run_cli
 
+pytestmark = pytest.mark.slow
+
 
 def _test_gold():
     splits = json.loads((ROOT / "corpora" / "splits.json").read_text())
