@@ -78,11 +78,11 @@ agreement: $(STAMP) ## Recompute inter-annotator agreement (corpora/annotations/
 docs: $(STAMP) ## Refresh generated figures in README, datasheet and model cards from committed results
 	$(BENCH) docs
 
-test: $(STAMP) ## Run the whole test suite (what CI runs; about 25 minutes on 2 cores)
-	$(PY) -m pytest -q
+test: $(STAMP) ## Run the whole test suite (what CI runs; about 30-40 minutes on 2 cores; names each test as it starts)
+	$(PY) -m pytest -v --durations=12
 
 test-fast: $(STAMP) ## Run the fast tests only (under a minute): everything not marked slow
-	$(PY) -m pytest -q -m "not slow"
+	$(PY) -m pytest -q -m "not slow" --durations=5
 
 benchmark: $(STAMP) ## Print timings: cold train+eval (per 1,000 sentences, by phase) and predict at 10k/100k/1M
 	$(PY) -m bench.timing

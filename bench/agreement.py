@@ -221,6 +221,8 @@ def annotators_markdown(folder=None) -> str:
                      f"{roles['annotator_b']} | {roles['adjudicator']} |")
     lines += ["", f"Codebook: written by {record['sessions']['codebook_author']} before any text was labelled, "
               "frozen as version 2.0 (sha256 in every document's metadata)."]
+    if record.get("flag_adjudicators"):
+        lines += ["", record["flag_adjudicators"] + "."]
     return "\n".join(lines) + "\n"
 
 

@@ -11,7 +11,9 @@ Writers never label. The pipeline keeps every step apart and on disk:
    domains, flags`` as TSV); :func:`read_tsv` validates what they return.
 4. ``queue``: the sentences where the two disagree on an axis, with the two
    readings in a seeded random order, go to an adjudicator who sees only the
-   codebook, the document and the two readings (not who said what).
+   codebook, the document and the two readings (not who said what). Where
+   exactly one annotator set the ``precedence`` flag, another adjudicator
+   decides the flag (``flag_adjudication.jsonl``).
 5. :func:`gold`: agreement stands; each disagreement takes the adjudicator's
    decision. The committed ``sentences.jsonl`` must equal this (a test checks).
 
@@ -157,9 +159,15 @@ def disagreements(a: dict, b: dict, seed: int) -> list[dict]:
     return queue
 
 
-def derived_phenomena(text: str, domains: list, flags_a: list, flags_b: list) -> list[str]:
-    """Phenomenon tags of a gold sentence: annotator flags both set, plus surface tags."""
+def derived_phenomena(text: str, domains: list, flags_a: list, flags_b: list, precedence=None) -> list[str]:
+    """Phenomenon tags of a gold sentence: annotator flags both set, plus surface tags.
+
+    ``precedence`` is an adjudicator's decision on the ``precedence`` flag where
+    the two annotators disagreed on it (None where they agreed).
+    """
     tags = set(flags_a) & set(flags_b)
+    if precedence is True:
+        tags.add("precedence")
     if _NEGATION.search(text):
         tags.add("negation")
     if len(_QUOTE.findall(text)) >= 2:
@@ -172,8 +180,13 @@ def derived_phenomena(text: str, domains: list, flags_a: list, flags_b: list) ->
     return [p for p in schema.phenomena if p in tags]
 
 
-def gold(sentences, a: dict, b: dict, decisions: dict) -> list[dict]:
-    """Gold sentences: where A and B agree their label, else the adjudicator's decision."""
+def gold(sentences, a: dict, b: dict, decisions: dict, flag_decisions=None) -> list[dict]:
+    """Gold sentences: where A and B agree their label, else the adjudicator's decision.
+
+    The ``precedence`` flag is treated the same way: kept where both annotators set
+    it, decided by ``flag_decisions`` where exactly one did.
+    """
+    flag_decisions = flag_decisions or {}
     out = []
     for s in sentences:
         key = (s["doc_id"], s["sent_id"])
@@ -188,7 +201,12 @@ def gold(sentences, a: dict, b: dict, decisions: dict) -> list[dict]:
                     raise CorpusError(paths.ANNOTATIONS / "adjudication.jsonl", 0,
                                       f"no decision on {axis} for {key}, where the annotators disagree")
                 row[axis] = decided
-        tags = derived_phenomena(s["text"], row["domains"], x["flags"], y["flags"])
+        split = ("precedence" in x["flags"]) != ("precedence" in y["flags"])
+        if split and key not in flag_decisions and flag_decisions:
+            raise CorpusError(paths.ANNOTATIONS / "flag_adjudication.jsonl", 0,
+                              f"no decision on the precedence flag for {key}, where the annotators disagree")
+        tags = derived_phenomena(s["text"], row["domains"], x["flags"], y["flags"],
+                                 flag_decisions.get(key) if split else None)
         if tags:
             row["phenomena"] = tags
         out.append(row)
@@ -204,6 +222,19 @@ def load_raw(name: str, folder=None) -> dict:
             r = json.loads(line)
             rows[(r["doc_id"], r["sent_id"])] = r
     return rows
+
+
+def load_flag_decisions(folder=None) -> dict:
+    """(doc_id, sent_id) -> True/False: the adjudicated ``precedence`` flag where the annotators split."""
+    path = (folder or paths.ANNOTATIONS) / "flag_adjudication.jsonl"
+    if not path.exists():
+        return {}
+    out = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            r = json.loads(line)
+            out[(r["doc_id"], r["sent_id"])] = bool(r["precedence"])
+    return out
 
 
 def load_decisions(folder=None) -> dict:
@@ -224,11 +255,12 @@ def rebuild_gold(check_only=False) -> list[Path]:
     """Recompute every annotated corpus's labels from the committed raw annotations."""
     a, b = load_raw(ANNOTATORS[0]), load_raw(ANNOTATORS[1])
     decisions = load_decisions()
+    flags = load_flag_decisions()
     changed = []
     for name in ("constructed", "contrast"):
         path = paths.CORPORA / name / paths.SENTENCES_FILE
         current = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-        rebuilt = gold(current, a, b, decisions)
+        rebuilt = gold(current, a, b, decisions, flags if name == "constructed" else None)
         if rebuilt != current:
             changed.append(path)
             if not check_only:

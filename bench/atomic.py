@@ -85,10 +85,17 @@ def recover(target) -> None:
             _remove(path)
 
 
-def write_manifest(folder: Path) -> dict:
-    """List every file under ``folder`` with its sha256, in :data:`MANIFEST_FILE` (written last)."""
-    files = {p.relative_to(folder).as_posix(): sha256_file(p) for p in sorted(folder.rglob("*"))
-             if p.is_file() and p.name != MANIFEST_FILE}
+def write_manifest(folder: Path, unlisted=()) -> dict:
+    """List every file under ``folder`` with its sha256, in :data:`MANIFEST_FILE` (written last).
+
+    Files under the ``unlisted`` sub-folders (bulky by-products that are not
+    committed and that no reader uses, such as per-fold predictions) are left out.
+    """
+    files = {}
+    for p in sorted(folder.rglob("*")):
+        name = p.relative_to(folder).as_posix()
+        if p.is_file() and p.name != MANIFEST_FILE and not name.startswith(tuple(unlisted)):
+            files[name] = sha256_file(p)
     (folder / MANIFEST_FILE).write_text(json.dumps(files, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return files
 
@@ -131,11 +138,11 @@ def folder_kind(path: Path) -> str | None:
 
 
 @contextmanager
-def atomic_folder(target, kind: str):
+def atomic_folder(target, kind: str, unlisted=()):
     """Yield a staging folder beside ``target``; on success it replaces ``target`` whole.
 
     The staging folder gets the kit's marker naming ``kind``; the manifest is
-    written last, after the body returns.
+    written last, after the body returns (``unlisted``: see :func:`write_manifest`).
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -144,7 +151,7 @@ def atomic_folder(target, kind: str):
     try:
         (staging / MARKER).write_text(_MARKER_TEXT.format(kind=kind), encoding="utf-8")
         yield staging
-        write_manifest(staging)
+        write_manifest(staging, unlisted)
         aside = target.parent / f".old-{target.name}-{os.getpid()}"
         if target.exists():
             os.rename(target, aside)

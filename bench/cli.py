@@ -77,7 +77,7 @@ def cmd_style(args):
     else:
         sentences = load_all().where(provenance="constructed").sentences
         title = "the constructed corpus (corpora/constructed)"
-    fig = style.figures(sentences, style.annotator_flags() if not args.files else None)
+    fig = style.figures(sentences)
     print(style.render(fig, title))
     failed = style.failures(fig)
     if fig.get("rhetoric_counts"):

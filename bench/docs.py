@@ -42,7 +42,7 @@ def _style():
     from bench import style
     from bench.corpus import load_all
 
-    fig = style.figures(load_all().where(provenance="constructed").sentences, style.annotator_flags())
+    fig = style.figures(load_all().where(provenance="constructed").sentences)
     return "```\n" + style.render(fig, "the constructed corpus") + "\n```"
 
 

@@ -352,7 +352,8 @@ def build_analysis(results, predictions, corpus, tasks, ngrams) -> dict:
 
 def write_all(out_dir: Path, results, predictions, timings, analysis):
     """Write every output into ``out_dir`` atomically (temp folder, then swap)."""
-    with atomic_folder(out_dir, "results") as staging:
+    # Per-fold predictions are a by-product (git ignores them): the manifest lists what readers use.
+    with atomic_folder(out_dir, "results", unlisted=("predictions/cv/",)) as staging:
         for task_name, task_analysis in analysis.items():
             for key in ("phenomena", "genre"):
                 for model, table in task_analysis["slices"][key].items():

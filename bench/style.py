@@ -107,20 +107,18 @@ TARGETS = (
     Target("stock", "stock diplomatic phrases", low=10),
     Target("crisis", "mentioning a conflict or crisis", low=20),
     Target("multi_topic", "naming three or more domains (gold)", low=5),
-    Target("two_acts", "two acts decided by precedence (blind annotators' flags)", low=20),
+    Target("two_acts", "two acts decided by precedence (adjudicated flag)", low=20),
 )
 LABEL_FLOORS = {"rhetoric": 300, "warning_threat": 200, "domain": 400}
 
 
-def figures(sentences, flag_votes=None) -> dict:
+def figures(sentences) -> dict:
     """Register figures (percentages of sentences, and the length sd) of ``sentences``.
 
     ``sentences`` are dicts with ``text`` and, when labelled, ``domains``,
     ``rhetoric`` and ``phenomena``. Label-based figures are ``None`` without labels.
-    ``flag_votes`` maps (doc_id, sent_id) to the list of each blind annotator's flags:
-    the two-acts figure is then the mean of the annotators' ``precedence`` rates
-    (each annotator's own estimate; the gold tag, kept only where both agree, is
-    a lower bound), else the share of gold ``precedence`` tags.
+    The two-acts figure is the share of gold ``precedence`` tags: set by both blind
+    annotators, or by one and confirmed by an adjudicator.
     """
     texts = [s["text"] for s in sentences]
     n = len(texts)
@@ -142,37 +140,12 @@ def figures(sentences, flag_votes=None) -> dict:
         "stock": pct(sum(bool(_STOCK.search(t)) for t in texts)),
         "crisis": pct(sum(bool(_CRISIS.search(t)) for t in texts)),
         "multi_topic": pct(sum(len(s.get("domains", ())) >= 3 for s in sentences)) if labelled else None,
-        "two_acts": (_vote_rate(sentences, flag_votes) if flag_votes else
-                     pct(sum("precedence" in s.get("phenomena", ()) for s in sentences)) if labelled else None),
+        "two_acts": pct(sum("precedence" in s.get("phenomena", ()) for s in sentences)) if labelled else None,
     }
     if labelled:
         out["rhetoric_counts"] = dict(Counter(s["rhetoric"] for s in sentences).most_common())
         out["domain_counts"] = dict(Counter(d for s in sentences for d in s["domains"]).most_common())
     return out
-
-
-def _vote_rate(sentences, flag_votes) -> float:
-    votes = [flag_votes[(s["doc_id"], s["sent_id"])] for s in sentences]
-    return 100.0 * sum(sum("precedence" in flags for flags in v) / len(v) for v in votes) / len(votes)
-
-
-def annotator_flags(folder=None) -> dict:
-    """(doc_id, sent_id) -> [flags of annotator A, flags of annotator B], from corpora/annotations/."""
-    import json
-
-    from bench import paths
-
-    folder = folder or paths.ANNOTATIONS
-    votes = {}
-    for name in ("annotator_a", "annotator_b"):
-        path = folder / f"{name}.jsonl"
-        if not path.exists():
-            return {}
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                row = json.loads(line)
-                votes.setdefault((row["doc_id"], row["sent_id"]), []).append(row.get("flags", []))
-    return votes
 
 
 def label_floor_rows(fig: dict, schema) -> list[tuple[str, int, int, bool]]:

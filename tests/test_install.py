@@ -41,6 +41,19 @@ def test_pip_install_then_the_command_works_from_another_directory(tmp_path):
     assert (elsewhere / "board" / "leaderboard.md").read_text().count("keyword_rules") >= 2
     validate = subprocess.run([command, "validate"], capture_output=True, text=True, cwd=elsewhere, check=True)
     assert "all corpora:" in validate.stdout
+    # the committed results travel with the kit and verify: an outside system is ranked against them
+    export = subprocess.run([command, "export", "--out", elsewhere / "export"], capture_output=True, text=True,
+                            cwd=elsewhere, check=True)
+    assert "without labels" in export.stdout
+    import json
+
+    rows = [json.loads(line) for line in (elsewhere / "export" / "sentences.jsonl").read_text().splitlines()]
+    (elsewhere / "pred.jsonl").write_text("".join(json.dumps({"doc_id": r["doc_id"], "sent_id": r["sent_id"],
+                                                              "rhetoric": "report"}) + "\n" for r in rows))
+    scored = subprocess.run([command, "score", "--pred", elsewhere / "pred.jsonl", "--out", elsewhere / "scored"],
+                            capture_output=True, text=True, cwd=elsewhere)
+    assert scored.returncode == 0, scored.stderr[-800:]
+    assert "word_char_svm" in (elsewhere / "scored" / "leaderboard.md").read_text()
     home = Path(subprocess.run([python, "-c", "from bench import paths; print(paths.ROOT)"], capture_output=True,
                                text=True, check=True, cwd=elsewhere).stdout.strip())
     assert home == venv / "share" / "readout-bench"
