@@ -86,6 +86,7 @@ def test_document_metadata_is_validated(tmp_path):
         load_documents(path)
 
 
+@pytest.mark.slow          # trains two models (the `trained` fixture)
 @pytest.mark.parametrize("case", ["malformed JSON", "unknown rhetoric", "duplicate id"])
 def test_cli_prints_one_line_exits_2_and_writes_nothing(tmp_path, case, trained):
     content, line, problem = CASES[case]
@@ -104,6 +105,7 @@ def test_cli_prints_one_line_exits_2_and_writes_nothing(tmp_path, case, trained)
     assert not (out / "pred.jsonl").exists()
 
 
+@pytest.mark.slow          # trains two models (the `trained` fixture)
 @pytest.mark.parametrize("make_input, problem", [
     (lambda tmp: tmp / "missing.txt", "cannot read file"),
     (lambda tmp: tmp, "is a folder, not a file"),
@@ -118,6 +120,7 @@ def test_predict_on_unreadable_or_empty_input_is_one_line_and_exit_2(tmp_path, t
     assert message.startswith("error: ") and problem in message
 
 
+@pytest.mark.slow          # trains two models (the `trained` fixture)
 def test_a_readout_starting_with_a_brace_is_text_and_jsonl_with_a_bom_on_stdin_is_jsonl(trained):
     raw = run_cli("predict", "-", "--model", "tfidf_svm", env=trained,
                   input="{Embargoed} The ministers met in Accra. They agreed to reopen the border.")

@@ -124,6 +124,7 @@ def test_challenge_slice(corpus, stats):
             assert len(s["domains"]) >= 4, s["text"]
 
 
+@pytest.mark.slow
 def test_near_duplicates_across_documents_are_rare(corpus):
     """Real readouts repeat formulae ("They agreed to remain in close contact."), so v2 allows some repeats
     across documents; but at most 2% of constructed sentences may have a near-duplicate (TF-IDF cosine

@@ -29,6 +29,7 @@ FIELDS = ["doc_id", "sent_id", "text", "domains", "rhetoric", "phenomena", "titl
           "region", "provenance", "licence", "date"]
 LABELS = list(SCHEMA.rhetoric) + list(SCHEMA.domains) + list(SCHEMA.genres) + list(SCHEMA.regions)
 
+pytestmark = pytest.mark.slow      # about a minute for the 10,500 inputs; `make test` runs it, `make test-fast` not
 FUZZ = dict(derandomize=True, deadline=None, database=None,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
@@ -114,7 +115,6 @@ def test_annotation_tsv_reader_raises_only_kit_errors(text):
         _only_kit_errors(read_tsv, path)
 
 
-@pytest.mark.slow
 @settings(max_examples=12, **FUZZ)
 @given(files)
 def test_command_line_exits_0_or_2_and_never_with_a_traceback(tmp_path_factory, data):
