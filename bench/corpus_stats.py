@@ -27,6 +27,11 @@ def describe(corpus, splits=None) -> dict:
     }
     if splits:
         out["splits"] = dict(Counter(splits["documents"][d] for d in docs).most_common())
+    contrast = corpus.where(provenance="contrast")
+    if contrast.documents:
+        out["contrast"] = {"groups": len(contrast.documents), "sentences": len(contrast.sentences),
+                           "kinds": dict(Counter(m["kind"] for m in contrast.documents.values()).most_common()),
+                           "rhetoric": dict(Counter(s["rhetoric"] for s in contrast.sentences).most_common())}
     return out
 
 
@@ -39,4 +44,9 @@ def to_markdown(stats: dict) -> str:
         if key in stats:
             lines += [f"| {key} | count |", "|---|---:|"]
             lines += [f"| {k} | {v} |" for k, v in stats[key].items()] + [""]
+    if "contrast" in stats:
+        c = stats["contrast"]
+        lines += [f"Contrast set: {c['groups']} minimal-pair groups, {c['sentences']} sentences; by kind: "
+                  + ", ".join(f"{k} {v}" for k, v in c["kinds"].items()) + "; by gold rhetoric: "
+                  + ", ".join(f"{k} {v}" for k, v in c["rhetoric"].items()) + ".", ""]
     return "\n".join(lines)
