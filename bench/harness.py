@@ -221,7 +221,7 @@ def run_jobs(jobs, specs_by_name, corpus, *, n_jobs=2, use_cache=True, backend=N
     pending = sum(len(g) for g in groups.values())
     print(f"[bench] {total} jobs: {done} cached, {pending} to run in {len(groups)} groups "
           f"on {n_jobs} worker(s)", file=log, flush=True)
-    # Largest groups first (the test run also explains), so the two workers finish together.
+    # The test run first (it also extracts n-grams), then the largest training sets, so workers finish together.
     order = sorted(groups.items(), key=lambda item: (item[0][0] != "test", -len(item[0][1]), item[0][0]))
     tasks = (delayed(run_group)([(specs_by_name[job.model], job.task) for job, _ in members],
                                 corpus.sentences_of(train), corpus.sentences_of(evaluate),

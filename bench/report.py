@@ -352,8 +352,9 @@ def build_analysis(results, predictions, corpus, tasks, ngrams) -> dict:
 
 def write_all(out_dir: Path, results, predictions, timings, analysis):
     """Write every output into ``out_dir`` atomically (temp folder, then swap)."""
-    # Per-fold predictions are a by-product (git ignores them): the manifest lists what readers use.
-    with atomic_folder(out_dir, "results", unlisted=("predictions/cv/",)) as staging:
+    # The manifest lists what readers use, and is itself byte-identical across runs: per-fold
+    # predictions (a by-product git ignores) and wall-clock timings are left out of it.
+    with atomic_folder(out_dir, "results", unlisted=("predictions/cv/", "timings.json")) as staging:
         for task_name, task_analysis in analysis.items():
             for key in ("phenomena", "genre"):
                 for model, table in task_analysis["slices"][key].items():
