@@ -9,6 +9,7 @@ and that the next run succeeds and writes exactly the reference bytes.
 """
 
 import hashlib
+import json
 import os
 import random
 import shutil
@@ -41,9 +42,23 @@ def _tree(folder: Path, skip=()) -> dict:
 
 @pytest.fixture(scope="module")
 def kit(tmp_path_factory):
+    """A copy of the kit whose commands run on a small corpus (70 documents), so 51 kills take minutes.
+
+    Publication, recovery and verification do not depend on the corpus's size.
+    """
     root = tmp_path_factory.mktemp("faults") / "kit"
     shutil.copytree(ROOT, root, ignore=shutil.ignore_patterns(".venv", ".git", ".cache", "outputs", "trained",
                                                               "__pycache__", ".pytest_cache"))
+    small = root / "small-corpus"
+    for part, keep in (("constructed", 70), ("seed", None)):
+        docs = (root / "corpora" / part / "documents.jsonl").read_text().splitlines()[:keep]
+        ids = {json.loads(d)["doc_id"] for d in docs}
+        sents = [s for s in (root / "corpora" / part / "sentences.jsonl").read_text().splitlines()
+                 if json.loads(s)["doc_id"] in ids]
+        (small / part).mkdir(parents=True)
+        (small / part / "documents.jsonl").write_text("\n".join(docs) + "\n")
+        (small / part / "sentences.jsonl").write_text("\n".join(sents) + "\n")
+    _finish(root, ["splits"], {"READOUT_BENCH_CORPUS": str(small)})
     return root
 
 
@@ -74,7 +89,7 @@ OUTPUTS = ("models/trained", "eval-out", "pred.jsonl", ".cache")
 COMMANDS = {
     "train": (["train", "--models", "tfidf_svm,keyword_rules", "--jobs", "2"], "models/trained", "models"),
     "eval": (["eval", "--models", "dummy_prior,keyword_rules,tfidf_svm", "--out", "eval-out"], "eval-out", "results"),
-    "predict": (["predict", "corpora/constructed/sentences.jsonl", "--out", "pred.jsonl", "--model", "tfidf_svm"],
+    "predict": (["predict", "small-corpus/constructed/sentences.jsonl", "--out", "pred.jsonl", "--model", "tfidf_svm"],
                 "pred.jsonl", None),
 }
 
@@ -82,9 +97,9 @@ COMMANDS = {
 @pytest.mark.parametrize("name", list(COMMANDS))
 def test_killed_at_random_moments_nothing_is_lost_or_half_trusted(kit, tmp_path, name):
     args, output, kind = COMMANDS[name]
-    env = {"READOUT_BENCH_CACHE": str(tmp_path / "cache")}
+    env = {"READOUT_BENCH_CACHE": str(tmp_path / "cache"), "READOUT_BENCH_CORPUS": str(kit / "small-corpus")}
     if name == "predict":
-        _finish(kit, ["train", "--models", "tfidf_svm"], {})
+        _finish(kit, ["train", "--models", "tfidf_svm"], env)
     committed = _tree(kit, skip=OUTPUTS)
     started = time.time()
     _finish(kit, args, env)                                   # the reference run, and its duration
