@@ -27,7 +27,6 @@ import json
 import random
 import re
 import sys
-from collections import Counter
 from pathlib import Path
 
 from bench import paths

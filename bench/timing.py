@@ -131,7 +131,7 @@ def scale_benchmark(factors=(1, 10, 50), models="tfidf_svm,tfidf_logreg,keyword_
 
 def _fasttext_comparison(n_target=200_000):
     try:
-        import fasttext  # noqa: F401
+        import fasttext  # noqa: F401  (only checks the extra is installed)
     except ImportError:
         print("\nfastText comparison skipped: `make extras-fasttext` installs the extra")
         return

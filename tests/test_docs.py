@@ -2,7 +2,7 @@
 
 import pytest
 
-from bench import docs, paths
+from bench import docs
 
 from conftest import ROOT
 

@@ -10,7 +10,6 @@ import shutil
 
 import pytest
 
-from bench import paths
 
 from conftest import ROOT, run_cli
 

@@ -4,7 +4,6 @@ import json
 
 import pytest
 
-from bench import paths
 
 from conftest import ROOT, run_cli
 
