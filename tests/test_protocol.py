@@ -103,6 +103,7 @@ def test_report_has_plots_tables_and_error_lists(two_cold_runs):
     for heading in ("Test macro-F1 by phenomena", "Test macro-F1 by genre", "Most indicative n-grams",
                     "Misclassified test sentences", "Confusion matrix", "Leaderboard: domain", "How to read"):
         assert heading in markdown
+    assert "| n (docs) |" in markdown and "bootstrap over documents" in markdown      # slices carry n and CIs
     assert r"\toprule" in (fresh / "leaderboard.tex").read_text()
 
 

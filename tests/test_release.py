@@ -53,6 +53,15 @@ def test_predict_raw_readout_segments_and_labels_every_sentence(trained):
     assert labels <= {"report", "praise_goodwill", "solidarity", "call_appeal", "commitment", "criticism", "warning_threat"}
 
 
+def test_predict_raw_readout_to_jsonl_has_doc_ids_and_confidences(trained, tmp_path):
+    out = tmp_path / "seed.jsonl"
+    run_cli("predict", paths.SEED_RAW, "--out", out, "--model", "tfidf_logreg", env=trained)
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["sent_id"] for r in rows] == list(range(12))
+    assert {r["doc_id"] for r in rows} == {paths.SEED_RAW.stem}
+    assert all(0 < r["rhetoric_confidence"] <= 1 for r in rows)
+
+
 def test_predict_reads_stdin(trained):
     text = "The two ministers signed an agreement on rail freight. They condemned the attack on the port."
     result = run_cli("predict", "-", "--model", "tfidf_logreg", env=trained, input=text)
