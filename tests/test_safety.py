@@ -96,11 +96,11 @@ def test_a_predictions_file_named_dotdot_jsonl_is_refused(sandbox, tmp_path):
 
 
 def test_predict_writes_to_stdout_with_dash_and_replaces_its_own_output(sandbox, tmp_path):
-    out = run(sandbox, "predict", SEED, "--out", "-")
+    out = run(sandbox, "predict", SEED, "--out", "-", "--model", "tfidf_svm")
     assert len(out.stdout.strip().splitlines()) == 12 and not (sandbox / "-").exists()
     target = tmp_path / "pred.jsonl"
-    run(sandbox, "predict", SEED, "--out", target)
-    run(sandbox, "predict", SEED, "--out", target)            # a regular file may be replaced
+    run(sandbox, "predict", SEED, "--out", target, "--model", "tfidf_svm")
+    run(sandbox, "predict", SEED, "--out", target, "--model", "tfidf_svm")   # a regular file may be replaced
     rows = [json.loads(line) for line in target.read_text().splitlines()]
     assert len(rows) == 12 and all("rhetoric_confidence" in r for r in rows)
 
@@ -149,7 +149,7 @@ def test_a_planted_pickle_never_runs_wherever_it_is_put(sandbox, tmp_path):
     refused(sandbox, "predict", SEED, needle="sha256")          # results/ no longer verifies
     results.write_text(saved)
     assert not sentinel.exists()
-    run(sandbox, "predict", SEED)                                # and all is well again
+    run(sandbox, "predict", SEED, "--model", "tfidf_svm")       # and all is well again
 
 
 def test_train_with_models_keeps_the_other_released_models(sandbox):
