@@ -212,17 +212,6 @@ def gold(sentences, a: dict, b: dict, decisions: dict, flag_decisions=None) -> l
     return out
 
 
-def load_raw(name: str, folder=None) -> dict:
-    """A committed annotator file (JSONL), keyed by (doc_id, sent_id)."""
-    path = (folder or paths.ANNOTATIONS) / f"{name}.jsonl"
-    rows = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            r = json.loads(line)
-            rows[(r["doc_id"], r["sent_id"])] = r
-    return rows
-
-
 def load_flag_decisions(folder=None) -> dict:
     """(doc_id, sent_id) -> True/False: the adjudicated ``precedence`` flag where the annotators split."""
     path = (folder or paths.ANNOTATIONS) / "flag_adjudication.jsonl"
@@ -252,7 +241,9 @@ def _write_jsonl(path, rows):
 
 def rebuild_gold(check_only=False) -> list[Path]:
     """Recompute every annotated corpus's labels from the committed raw annotations."""
-    a, b = load_raw(ANNOTATORS[0]), load_raw(ANNOTATORS[1])
+    from bench.agreement import load_annotations
+
+    a, b = (load_annotations(name) for name in ANNOTATORS)
     decisions = load_decisions()
     flags = load_flag_decisions()
     changed = []

@@ -162,11 +162,23 @@ def atomic_folder(target, kind: str, unlisted=()):
         raise
 
 
-def write_text_atomic(path, text: str):
-    """Write ``text`` to ``path`` through a temporary file in the same folder, then rename."""
+@contextmanager
+def atomic_file(path):
+    """Yield a text handle on a temporary file beside ``path``; renamed onto ``path`` only on success."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False,
-                                     prefix=f".staging-{path.name}-{os.getpid()}-") as handle:
+    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False,
+                                         prefix=f".staging-{path.name}-{os.getpid()}-")
+    try:
+        with handle:
+            yield handle
+        os.replace(handle.name, path)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+
+
+def write_text_atomic(path, text: str):
+    """Write ``text`` to ``path`` through a temporary file in the same folder, then rename."""
+    with atomic_file(path) as handle:
         handle.write(text)
-    os.replace(handle.name, path)

@@ -106,6 +106,7 @@ def _training_hashes():
 
 
 def _write(out_dir: Path, kind: str, result: dict, markdown: str, gold, systems):
+    from bench.analysis import misclassified
     from bench.atomic import atomic_folder
     from bench.report import _markdown_to_html, dump_json, dump_jsonl
 
@@ -115,6 +116,7 @@ def _write(out_dir: Path, kind: str, result: dict, markdown: str, gold, systems)
         report = staging / "report"
         (report / "errors").mkdir(parents=True)
         lines = [markdown, ""]
+        by_key = {(g["doc_id"], g["sent_id"]): g for g in gold}
         for task_name, task_result in result.items():
             task = TASKS[task_name]
             best = task_result["comparison"]["best"]
@@ -124,11 +126,10 @@ def _write(out_dir: Path, kind: str, result: dict, markdown: str, gold, systems)
             lines += [f"| {l} | {v['precision']:.3f} | {v['recall']:.3f} | {v['f1']:.3f} | {v['support']} |"
                       for l, v in per_label.items()]
             for name, by_task in systems.items():
-                wrong = [{"doc_id": g["doc_id"], "sent_id": g["sent_id"], "text": g.get("text", ""),
-                          "gold": g[task.field], "pred": p}
-                         for g, p in zip(gold, by_task[task_name])
-                         if (p != g[task.field] if task.kind == "multiclass" else sorted(p) != sorted(g[task.field]))]
-                dump_jsonl(report / "errors" / f"{safe_name(name)}.{task_name}.jsonl", wrong)
+                records = [{"doc_id": g["doc_id"], "sent_id": g["sent_id"], "gold": g[task.field], "pred": p}
+                           for g, p in zip(gold, by_task[task_name])]
+                dump_jsonl(report / "errors" / f"{safe_name(name)}.{task_name}.jsonl",
+                           misclassified(task, records, by_key))
             lines += ["", f"Misclassified sentences of every system: `errors/<system>.{task_name}.jsonl`.", ""]
         text = "\n".join(lines)
         (report / "report.md").write_text(text, encoding="utf-8")

@@ -22,18 +22,16 @@ MODALS = ("will", "would", "shall", "should", "must", "can", "could", "may", "mi
           "not", "no", "never", "neither", "nor", "cannot", "without")
 
 
-def _pattern(phrases) -> re.Pattern:
-    """One compiled regex for a list of cue phrases; a trailing ``*`` is a prefix match."""
-    return _compiled(_pattern_source(phrases))
-
-
 @lru_cache(maxsize=None)
 def _compiled(source: str) -> re.Pattern:
     return re.compile(source, re.I)
 
 
 def _pattern_source(phrases) -> str:
-    """The regex source for a list of cue phrases (kept as text in fitted models, so they save safely)."""
+    """One regex (as text) for a list of cue phrases; a trailing ``*`` is a prefix match.
+
+    Fitted models keep the text, not a compiled pattern, so they save safely; :func:`_compiled` caches.
+    """
     parts = []
     for phrase in sorted(set(phrases), key=lambda p: (-len(p), p)):   # longest first, then fixed order
         prefix = phrase.endswith("*")

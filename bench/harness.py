@@ -249,7 +249,10 @@ BACKENDS = ("loky", "dask")
 def _backend(backend, scheduler, log):
     """(joblib parallel_config arguments, worker count or None) for the chosen backend."""
     if backend in (None, "loky"):
-        yield {"backend": "loky"}, None
+        from bench.workers import watch_parent
+
+        # Every worker starts watching this process as soon as it boots (not only once it gets a job).
+        yield {"backend": "loky", "initializer": watch_parent, "initargs": (os.getpid(),)}, None
         return
     if backend != "dask":
         raise ModelError(f"BACKEND={backend!r}: use one of {', '.join(BACKENDS)}")

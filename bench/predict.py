@@ -17,8 +17,10 @@ import json
 import math
 import sys
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
+from bench.atomic import atomic_file
 from bench.corpus import CorpusError, has_visible, iter_sentences, read_jsonl
 from bench.outputs import check_output_file
 from bench.tasks import TASKS
@@ -211,39 +213,23 @@ def run(in_path=None, out_path=None, model=None, stdout=sys.stdout, log=sys.stde
 
 
 def _write_jsonl(name, path, predictor, out, stdout):
-    written = 0
-    target, handle = _open_output(out, stdout)
-    try:
+    with _output(out, stdout) as handle:
+        written = 0
         for batch in _batches(path):
             predicted = predictor([s["text"] for s in batch])
             handle.write("".join(json.dumps({**s, **p}, ensure_ascii=False) + "\n" for s, p in zip(batch, predicted)))
             written += len(batch)
-        _close_output(out, target, handle)
-    except BaseException:
-        _abort_output(out, target, handle)
-        raise
     return written
 
 
-def _open_output(out, stdout):
+@contextmanager
+def _output(out, stdout):
+    """Standard output, or a file that appears only complete (:func:`bench.atomic.atomic_file`)."""
     if out is None:
-        return None, stdout
-    out.parent.mkdir(parents=True, exist_ok=True)
-    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=out.parent, delete=False,
-                                         prefix=f".staging-{out.name}-")
-    return Path(handle.name), handle
-
-
-def _close_output(out, target, handle):
-    if out is not None:
-        handle.close()
-        Path(target).replace(out)
-
-
-def _abort_output(out, target, handle):
-    if out is not None:
-        handle.close()
-        Path(target).unlink(missing_ok=True)
+        yield stdout
+        return
+    with atomic_file(out) as handle:
+        yield handle
 
 
 def read_raw_readout(name: str, data: bytes) -> list[str]:
@@ -276,13 +262,8 @@ def _predict_raw(name, path, model, out, stdout, log):
     rows = [{"doc_id": doc_id, "sent_id": i, "text": t, **p}
             for i, (t, p) in enumerate(zip(sentences, predictor(sentences)))]
     if out is not None:
-        target, handle = _open_output(out, stdout)
-        try:
+        with _output(out, stdout) as handle:
             handle.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
-            _close_output(out, target, handle)
-        except BaseException:
-            _abort_output(out, target, handle)
-            raise
         return len(rows)
     for r in rows:
         domains = ", ".join(r["domains"]) or "-"

@@ -86,9 +86,10 @@ def train(specs, corpus, *, n_jobs=2, log=sys.stderr):
     after verification); a spec whose model cannot be saved safely is skipped
     with a note.
     """
-    from joblib import Parallel, delayed
+    from joblib import Parallel, delayed, parallel_config
 
     from bench.harness import library_versions
+    from bench.workers import watch_parent
 
     out = check_output_folder(paths.artifacts_dir(), "models")
     corpus = corpus.subset(d for d, m in corpus.documents.items() if m["provenance"] != "contrast")
@@ -106,17 +107,18 @@ def train(specs, corpus, *, n_jobs=2, log=sys.stderr):
             for task in TASKS:
                 shutil.copy2(out / artifact_name(name, task), staging / artifact_name(name, task))
         params, skipped = {}, {}
-        results = Parallel(n_jobs=n_jobs, return_as="generator")(
-            delayed(_fit_one)(spec, task, texts, sentences, PROTOCOL.seed, os.getpid()) for spec, task in jobs)
-        for i, (model, task, hyper, data, why) in enumerate(results, start=1):
-            if data is None:
-                skipped[model] = why
-                print(f"[train] {i:>3}/{len(jobs)} {model} {task}: not released ({why}: cannot be saved "
-                      "in the safe format)", file=log, flush=True)
-                continue
-            (staging / artifact_name(model, task)).write_bytes(data)
-            params.setdefault(model, {})[task] = hyper
-            print(f"[train] {i:>3}/{len(jobs)} {model} {task}", file=log, flush=True)
+        with parallel_config(backend="loky", initializer=watch_parent, initargs=(os.getpid(),)):
+            results = Parallel(n_jobs=n_jobs, return_as="generator")(
+                delayed(_fit_one)(spec, task, texts, sentences, PROTOCOL.seed, os.getpid()) for spec, task in jobs)
+            for i, (model, task, hyper, data, why) in enumerate(results, start=1):
+                if data is None:
+                    skipped[model] = why
+                    print(f"[train] {i:>3}/{len(jobs)} {model} {task}: not released ({why}: cannot be saved "
+                          "in the safe format)", file=log, flush=True)
+                    continue
+                (staging / artifact_name(model, task)).write_bytes(data)
+                params.setdefault(model, {})[task] = hyper
+                print(f"[train] {i:>3}/{len(jobs)} {model} {task}", file=log, flush=True)
         models = dict(kept)
         for spec in specs:
             if spec.name in params and spec.name not in skipped:

@@ -74,8 +74,12 @@ def _finish(root, args, env):
     assert proc.returncode == 0, err.decode()[-800:]
 
 
-def _descendants_gone(pid_group: int, deadline: float = 5.0):
-    """Every process of the killed command's session has ended (workers end with their parent)."""
+def _descendants_gone(pid_group: int, deadline: float = 15.0):
+    """Every process of the killed command's session has ended (workers end with their parent).
+
+    A worker still importing when its parent dies starts watching once booted; 15 s covers that on a
+    loaded two-core machine.
+    """
     end = time.time() + deadline
     while time.time() < end:
         alive = subprocess.run(["pgrep", "-s", str(pid_group)], capture_output=True, text=True).stdout.split()
