@@ -172,7 +172,7 @@ class Cache:
         tmp.replace(path)
 
 
-def run_group(items, train_sentences, eval_sentences, seed, explain, parent_pid=None):
+def run_group(items, train_sentences, eval_sentences, seed, explain):
     """Fit and predict every (spec, task name) of one run on the same documents.
 
     The models share featurisation (:func:`bench.features.sharing`): each distinct
@@ -183,9 +183,7 @@ def run_group(items, train_sentences, eval_sentences, seed, explain, parent_pid=
     from threadpoolctl import threadpool_limits
 
     from bench.features import sharing
-    from bench.workers import watch_parent
 
-    watch_parent(parent_pid)
     with threadpool_limits(limits=1), sharing():
         return [fit_predict(spec, TASKS[task_name], train_sentences, eval_sentences, seed, explain)
                 for spec, task_name in items]
@@ -225,7 +223,7 @@ def run_jobs(jobs, specs_by_name, corpus, *, n_jobs=2, use_cache=True, backend=N
     order = sorted(groups.items(), key=lambda item: (item[0][0] != "test", -len(item[0][1]), item[0][0]))
     tasks = (delayed(run_group)([(specs_by_name[job.model], job.task) for job, _ in members],
                                 corpus.sentences_of(train), corpus.sentences_of(evaluate),
-                                PROTOCOL.seed, run == "test", None if backend == "dask" else os.getpid())
+                                PROTOCOL.seed, run == "test")
              for (run, train, evaluate), members in order)
     started = time.perf_counter()
     with _backend(backend, scheduler, log) as (config, workers):

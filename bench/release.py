@@ -51,13 +51,10 @@ def _plain_params(estimator) -> dict:
     return plain
 
 
-def _fit_one(spec, task_name, texts, sentences, seed, parent_pid=None):
+def _fit_one(spec, task_name, texts, sentences, seed):
     """(model, task, hyperparameters, skops bytes or None, why not)."""
     from threadpoolctl import threadpool_limits
 
-    from bench.workers import watch_parent
-
-    watch_parent(parent_pid)
     task = TASKS[task_name]
     estimator = spec.build(task.name, seed)
     with threadpool_limits(limits=1):
@@ -109,7 +106,7 @@ def train(specs, corpus, *, n_jobs=2, log=sys.stderr):
         params, skipped = {}, {}
         with parallel_config(backend="loky", initializer=watch_parent, initargs=(os.getpid(),)):
             results = Parallel(n_jobs=n_jobs, return_as="generator")(
-                delayed(_fit_one)(spec, task, texts, sentences, PROTOCOL.seed, os.getpid()) for spec, task in jobs)
+                delayed(_fit_one)(spec, task, texts, sentences, PROTOCOL.seed) for spec, task in jobs)
             for i, (model, task, hyper, data, why) in enumerate(results, start=1):
                 if data is None:
                     skipped[model] = why

@@ -1,11 +1,11 @@
 """Worker processes end with their parent.
 
 joblib's process workers (loky) outlive a parent killed with SIGKILL: they
-keep fitting models nobody will read. Every unit of work the kit sends to a
-local worker carries the pid of the process that sent it; :func:`watch_parent`
-starts (once per worker) a daemon thread that exits the worker as soon as that
-process is gone. Work sent to a Dask cluster carries no pid: remote workers are
-the cluster's to manage.
+keep fitting models nobody will read. The kit starts its local workers with
+:func:`watch_parent` as joblib's initializer, given the pid of the process that
+started them: as each worker boots, a daemon thread begins to watch that
+process and exits the worker as soon as it is gone. Remote Dask workers are the
+cluster's to manage.
 """
 
 import os
