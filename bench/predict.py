@@ -6,11 +6,14 @@ replaced. Which one is decided by content: a ``.jsonl`` file, or input whose
 first non-blank line parses as a JSON object, is JSONL; anything else is a raw
 readout (so a readout that happens to start with ``{`` is still text).
 
-JSONL is read, predicted and written in batches (:data:`BATCH` sentences), so
-memory does not grow with the input. All input is validated in a first pass
-before anything is written; output goes through a temporary file renamed into
-place, so bad input anywhere leaves nothing behind. Standard input is spooled
-to a temporary file for the two passes.
+JSONL is read, validated, predicted and written in batches (:data:`BATCH`
+sentences), so memory does not grow with the input, and in one pass: output to
+a file goes through a temporary file renamed into place only when every line
+was valid, so bad input anywhere leaves nothing behind. Output to standard
+output cannot be taken back, so there every line is validated in a first pass
+before anything is written (standard input is spooled to a temporary file for
+the two passes). The word n-gram models' features are computed by
+:mod:`bench.fast_features`, identical to the vectoriser's and several times faster.
 """
 
 import json
@@ -18,10 +21,11 @@ import math
 import sys
 import tempfile
 from contextlib import contextmanager
+from itertools import chain
 from pathlib import Path
 
 from bench.atomic import atomic_file
-from bench.corpus import CorpusError, has_visible, iter_sentences, read_jsonl
+from bench.corpus import CorpusError, has_visible, iter_sentences
 from bench.outputs import check_output_file
 from bench.tasks import TASKS
 
@@ -76,6 +80,7 @@ class Predictor:
         self.names = {t: model or best_model(t, manifest) for t in TASKS}
         self.estimators = {t: load_model(self.names[t], t, manifest) for t in TASKS}
         self.featurisers = {t: _featuriser_key(e) for t, e in self.estimators.items()}
+        self.fast = {t: _fast_features(e) for t, e in self.estimators.items()}
 
     def describe(self) -> str:
         return ", ".join(f"{t}: {n}" for t, n in self.names.items())
@@ -93,7 +98,7 @@ class Predictor:
             if key is not None and key in computed:
                 estimator, features = self.estimators[task.name][-1], computed[key]
             else:
-                estimator, features = _split_pipeline(self.estimators[task.name], texts)
+                estimator, features = _split_pipeline(self.estimators[task.name], texts, self.fast[task.name])
                 if key is not None:
                     computed[key] = features
             labels = task.decode(estimator.predict(features))
@@ -140,11 +145,22 @@ def _featuriser_key(estimator):
     return digest.hexdigest()
 
 
-def _split_pipeline(estimator, texts):
-    """(final estimator, its input): a pipeline's transformers run once here, not once per method."""
+def _fast_features(estimator):
+    """A vectorised stand-in for a two-step pipeline's transformer (:mod:`bench.fast_features`), or None."""
+    from bench.fast_features import fast_transformer
+
+    steps = getattr(estimator, "steps", None)
+    return fast_transformer(steps[0][1]) if steps and len(steps) == 2 else None
+
+
+def _split_pipeline(estimator, texts, fast=None):
+    """(final estimator, its input): a pipeline's transformers run once here, not once per method.
+
+    ``fast``, when given, computes the same features as the pipeline's transformer, faster.
+    """
     steps = getattr(estimator, "steps", None)
     if steps and len(steps) > 1:
-        return estimator[-1], estimator[:-1].transform(texts)
+        return estimator[-1], (fast.transform(texts) if fast is not None else estimator[:-1].transform(texts))
     return estimator, texts
 
 
@@ -173,8 +189,10 @@ def _validate_jsonl(path):
 
 
 def _batches(path):
+    """Validated sentences in batches of :data:`BATCH`; a bad line raises CorpusError mid-stream."""
     batch = []
-    for number, obj in read_jsonl(path):
+    for obj in iter_sentences(path, need_labels=False):
+        del obj["_line"]
         batch.append(obj)
         if len(batch) >= BATCH:
             yield batch
@@ -202,20 +220,27 @@ def run(in_path=None, out_path=None, model=None, stdout=sys.stdout, log=sys.stde
     try:
         guard = _rename_errors(name, path)
         if is_jsonl(name, path):
-            count = guard(_validate_jsonl, path)
-            predictor = Predictor(model)
-            print(f"[predict] {count} sentences; models: {predictor.describe()}", file=log, flush=True)
-            return guard(_write_jsonl, name, path, predictor, out, stdout)
+            if out is None:     # standard output cannot be taken back: validate every line first
+                count = guard(_validate_jsonl, path)
+                print(f"[predict] {count} sentences", file=log, flush=True)
+            written = guard(_write_jsonl, name, path, model, out, stdout, log)
+            if out is not None:
+                print(f"[predict] wrote {written} sentences to {out}", file=log, flush=True)
+            return written
         return guard(_predict_raw, name, path, model, out, stdout, log)
     finally:
         if spooled:
             path.unlink(missing_ok=True)
 
 
-def _write_jsonl(name, path, predictor, out, stdout):
+def _write_jsonl(name, path, model, out, stdout, log):
+    batches = _batches(path)
+    first = next(batches)       # the first batch's input errors come before any model error
+    predictor = Predictor(model)
+    print(f"[predict] models: {predictor.describe()}", file=log, flush=True)
     with _output(out, stdout) as handle:
         written = 0
-        for batch in _batches(path):
+        for batch in chain([first], batches):
             predicted = predictor([s["text"] for s in batch])
             handle.write("".join(json.dumps({**s, **p}, ensure_ascii=False) + "\n" for s, p in zip(batch, predicted)))
             written += len(batch)

@@ -49,11 +49,15 @@ def assign_documents(corpus, protocol=PROTOCOL) -> dict[str, str]:
     profile = _label_profile(corpus, pool)
     index = {d: i for i, d in enumerate(pool)}
     rng = np.random.default_rng(protocol.seed)
+    by_genre = {genre: [] for genre in genres}       # built once: each draw is linear in the pool
+    for d in pool:
+        by_genre[corpus.documents[d]["genre"]].append(index[d])
+    by_genre = {genre: np.array(members) for genre, members in by_genre.items()}
     best, best_score = None, np.inf
     for _ in range(protocol.split_candidates):
         assignment = np.zeros(len(pool), dtype=int)   # 0 train, 1 dev, 2 test
         for genre in genres:
-            members = np.array([index[d] for d in pool if corpus.documents[d]["genre"] == genre])
+            members = by_genre[genre]
             members = members[rng.permutation(len(members))]
             n_test = int(round(protocol.test_fraction * len(members)))
             n_dev = int(round(protocol.dev_fraction * len(members)))
