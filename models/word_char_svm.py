@@ -7,4 +7,6 @@ from bench.features import word_char_union
 
 
 def build(task, seed):
+    # tol=1e-2 (liblinear's own default for this dual solver is 0.1): about half the fit time of
+    # scikit-learn's 1e-4, with the same test-split predictions (issue #10).
     return make_pipeline(word_char_union(), LinearSVC(C=0.5, class_weight="balanced", tol=1e-2, random_state=seed))
