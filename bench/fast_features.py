@@ -13,7 +13,6 @@ vectoriser's ``transform`` (a property-based test checks this on arbitrary
 text). Character analysers and anything unusual fall back to scikit-learn.
 """
 
-import re
 from itertools import chain, repeat
 
 import numpy as np
@@ -141,7 +140,7 @@ def _compilable(vectorizer) -> bool:
     return (isinstance(vectorizer, TfidfVectorizer) and hasattr(vectorizer, "vocabulary_")
             and hasattr(vectorizer, "_tfidf") and vectorizer.analyzer == "word" and vectorizer.input == "content"
             and vectorizer.tokenizer is None and vectorizer.stop_words is None
-            and vectorizer.token_pattern in _SAFE_PATTERNS and re.compile(vectorizer.token_pattern).groups == 0
+            and vectorizer.token_pattern in _SAFE_PATTERNS
             and tuple(vectorizer.ngram_range) in ((1, 1), (1, 2), (2, 2))
             and not any(" " in t and len(t.split(" ")) != 2 for t in vectorizer.vocabulary_))
 
@@ -149,9 +148,9 @@ def _compilable(vectorizer) -> bool:
 class _Union:
     """A fitted ``FeatureUnion`` of vectorisers, each part fast where it can be (weights applied as scikit-learn does)."""
 
-    def __init__(self, union):
+    def __init__(self, union, parts):
         self.union = union
-        self.parts = [(name, fast_transformer(t) or t) for name, t in union.transformer_list if t != "drop"]
+        self.parts = parts          # (name, fast stand-in or the fitted transformer itself)
 
     def transform(self, texts):
         weights = self.union.transformer_weights or {}
@@ -167,9 +166,11 @@ def fast_transformer(step):
     from sklearn.pipeline import FeatureUnion
 
     if isinstance(step, FeatureUnion):
-        parts = [t for _, t in step.transformer_list if t != "drop"]
-        if step.n_jobs in (None, 1) and all(not isinstance(t, str) for t in parts) and any(
-                fast_transformer(t) is not None for t in parts):
-            return _Union(step)
-        return None
+        parts = [(name, t) for name, t in step.transformer_list if t != "drop"]
+        if step.n_jobs not in (None, 1) or any(isinstance(t, str) for _, t in parts):
+            return None
+        fast = [(name, fast_transformer(t)) for name, t in parts]      # each part compiled once
+        if all(f is None for _, f in fast):
+            return None
+        return _Union(step, [(name, f or t) for (name, f), (_, t) in zip(fast, parts)])
     return WordNgramTransform(step) if _compilable(step) else None

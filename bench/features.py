@@ -201,9 +201,10 @@ class TfidfVectorizer(sk_text.TfidfVectorizer):
         df = np.bincount(counts.indices, minlength=counts.shape[1])[order]
         mask = (df > 0) & (df >= low) & (df <= high)
         if self.max_features is not None and mask.sum() > self.max_features:
-            present = order[df > 0]            # scikit-learn ranks the training vocabulary, in its order
+            seen = df > 0                      # scikit-learn ranks the training vocabulary, in its order
+            present = order[seen]
             tfs = np.asarray(counts[:, present].sum(axis=0)).ravel()
-            keep = (df[df > 0] >= low) & (df[df > 0] <= high)
+            keep = mask[seen]
             chosen = np.zeros(len(present), dtype=bool)
             chosen[np.where(keep)[0][(-tfs[keep]).argsort()[:self.max_features]]] = True
             columns = present[chosen]

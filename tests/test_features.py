@@ -107,3 +107,11 @@ def test_fast_transform_declines_what_it_cannot_reproduce():
     assert fast_transformer(features.char_tfidf().fit(["some text", "more text"])) is None
     assert fast_transformer(features.word_tfidf(ngram_range=(1, 3), min_df=1).fit(["a b c d"])) is None
     assert fast_transformer(features.word_tfidf()) is None            # not fitted
+
+
+def test_fast_transform_of_a_word_and_char_union_equals_the_union():
+    texts = [s["text"] for s in load_all().where(provenance="constructed").sentences[:600]]
+    union = features.word_char_union().fit(texts[:400])
+    fast = fast_transformer(union)
+    assert fast is not None
+    assert _same(union.transform(texts[400:]), fast.transform(texts[400:]))
