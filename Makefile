@@ -23,6 +23,7 @@ BACKEND ?=
 SCHEDULER ?=
 CORPUS ?=
 PART ?=
+FACTORS ?=
 ifneq ($(CORPUS),)
 export READOUT_BENCH_CORPUS := $(abspath $(CORPUS))
 endif
@@ -87,8 +88,8 @@ test-fast: $(STAMP) ## Run the fast tests only (under a minute): everything not 
 benchmark: $(STAMP) ## Print timings: cold train+eval (per 1,000 sentences, by phase) and predict at 10k/100k/1M
 	$(PY) -m bench.timing
 
-benchmark-scale: $(STAMP) ## Print splits/train/eval time and memory at 1x, 10x, 50x the corpus (+ fastText if installed)
-	$(PY) -m bench.timing scale
+benchmark-scale: $(STAMP) ## Print splits/train/eval time and memory at 1x, 10x, 50x the corpus (+ fastText if installed) [FACTORS=1,10] [MODELS=a,b]
+	$(PY) -m bench.timing scale $(if $(FACTORS),--factors $(FACTORS)) $(if $(MODELS),--models $(MODELS))
 
 extras-embeddings: $(STAMP) ## Install the optional sentence-embedding comparator (CPU torch, ~1 GB)
 	$(PY) -m pip install --quiet --disable-pip-version-check $$(grep -E '^torch==' requirements-extras.txt)

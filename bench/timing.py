@@ -120,7 +120,11 @@ def protocol_benchmark():
                       flush=True)
 
 
-def scale_benchmark(factors=(1, 10, 50), models="tfidf_svm,tfidf_logreg,keyword_rules"):
+SCALE_FACTORS = (1, 10, 50)
+SCALE_MODELS = "tfidf_svm,keyword_rules"     # the fastest learned baseline and the rule floor
+
+
+def scale_benchmark(factors=SCALE_FACTORS, models=SCALE_MODELS):
     from bench.scale import resample
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -150,7 +154,18 @@ def _fasttext_comparison(n_target=200_000):
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["scale"]:
-        scale_benchmark()
+        import argparse
+
+        parser = argparse.ArgumentParser(prog="python -m bench.timing scale")
+        parser.add_argument("--factors", default=",".join(map(str, SCALE_FACTORS)),
+                            help="comma-separated corpus multiples (default %(default)s)")
+        parser.add_argument("--models", default=SCALE_MODELS, help="models to train and evaluate (default %(default)s)")
+        args = parser.parse_args(argv[1:])
+        try:
+            factors = tuple(int(f) for f in args.factors.split(",") if f.strip())
+        except ValueError:
+            parser.error(f"--factors {args.factors!r}: give whole numbers, e.g. 10,50")
+        scale_benchmark(factors, args.models)
     else:
         protocol_benchmark()
 
