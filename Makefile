@@ -24,6 +24,7 @@ SCHEDULER ?=
 CORPUS ?=
 PART ?=
 FACTORS ?=
+JOBS ?=
 ifneq ($(CORPUS),)
 export READOUT_BENCH_CORPUS := $(abspath $(CORPUS))
 endif
@@ -57,14 +58,14 @@ stats: $(STAMP) ## Print corpus statistics
 style: $(STAMP) ## Print the corpus's register figures beside the target ranges of real readouts
 	$(BENCH) style
 
-train: $(STAMP) ## Fit every model on all data; write models/trained/ + manifest [MODELS=a,b]
-	$(BENCH) train $(if $(MODELS),--models $(MODELS))
+train: $(STAMP) ## Fit every model on all data; write models/trained/ + manifest [MODELS=a,b] [JOBS=n]
+	$(BENCH) train $(if $(MODELS),--models $(MODELS)) $(if $(JOBS),--jobs $(JOBS))
 
-eval: $(STAMP) ## Run the benchmark protocol; write results/ [MODELS=a,b] [TEST=file.jsonl] [OUT=dir] [BACKEND=dask SCHEDULER=tcp://host:8786]
-	$(BENCH) eval $(if $(MODELS),--models $(MODELS)) $(if $(TEST),--test $(TEST)) $(if $(OUT),--out $(OUT)) $(if $(BACKEND),--backend $(BACKEND)) $(if $(SCHEDULER),--scheduler $(SCHEDULER))
+eval: $(STAMP) ## Run the benchmark protocol; write results/ [MODELS=a,b] [TEST=file.jsonl] [OUT=dir] [JOBS=n] [BACKEND=dask SCHEDULER=tcp://host:8786]
+	$(BENCH) eval $(if $(MODELS),--models $(MODELS)) $(if $(JOBS),--jobs $(JOBS)) $(if $(TEST),--test $(TEST)) $(if $(OUT),--out $(OUT)) $(if $(BACKEND),--backend $(BACKEND)) $(if $(SCHEDULER),--scheduler $(SCHEDULER))
 
-predict: $(STAMP) ## Label new text: IN=readout.txt|sentences.jsonl [OUT=pred.jsonl] [MODEL=name]
-	$(BENCH) predict $(if $(IN),$(IN),-) $(if $(OUT),--out $(OUT)) $(if $(MODEL),--model $(MODEL))
+predict: $(STAMP) ## Label new text: IN=readout.txt|sentences.jsonl [OUT=pred.jsonl] [MODEL=name] [JOBS=n]
+	$(BENCH) predict $(if $(IN),$(IN),-) $(if $(OUT),--out $(OUT)) $(if $(MODEL),--model $(MODEL)) $(if $(JOBS),--jobs $(JOBS))
 
 score: $(STAMP) ## Score an outside system: PRED=pred.jsonl [GOLD=gold.jsonl] [NAME=name]
 	@test -n "$(PRED)" || { echo "error: give PRED=predictions.jsonl"; exit 2; }

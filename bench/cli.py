@@ -25,6 +25,18 @@ def _models(args):
     return available
 
 
+def _positive(value: str) -> int:
+    import argparse
+
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{value!r}: give a whole number of at least 1")
+    return number
+
+
 def _names(models: str) -> list[str]:
     return [n.strip() for n in models.split(",") if n.strip()]
 
@@ -131,7 +143,7 @@ def cmd_eval(args):
 def cmd_predict(args):
     from bench.predict import run
 
-    run(args.input, args.out, args.model)
+    run(args.input, args.out, args.model, workers=args.jobs)
 
 
 def cmd_score(args):
@@ -187,7 +199,7 @@ def parser() -> argparse.ArgumentParser:
                              ("eval", cmd_eval, "run the benchmark protocol and write results/")):
         s = sub.add_parser(name, help=text)
         s.add_argument("--models", help="comma-separated model names (default: every model in models/)")
-        s.add_argument("--jobs", type=int, default=2, help="parallel workers (default 2)")
+        s.add_argument("--jobs", type=_positive, default=2, help="parallel workers (default 2)")
         s.set_defaults(func=func)
         if name == "eval":
             s.add_argument("--test", help="score the released models on this labelled JSONL file instead")
@@ -201,6 +213,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("input", nargs="?", default="-", help="input file, or - for stdin (default)")
     s.add_argument("--out", help="write JSONL here (default: print)")
     s.add_argument("--model", help="model name (default: the leaderboard's best per task)")
+    s.add_argument("--jobs", type=_positive, default=None,
+                   help="processes for large JSONL input (default: every CPU this process may use)")
     s.set_defaults(func=cmd_predict)
 
     s = sub.add_parser("score", help="score an outside system's predictions")

@@ -245,9 +245,55 @@ class TfidfVectorizer(sk_text.TfidfVectorizer):
         return _MEMO[key]
 
     def __getstate__(self):
-        state = super().__getstate__()
-        state.pop("_shared_key", None)      # a run-local handle, not part of the fitted model
+        """The fitted state with the vocabulary packed into three arrays (:func:`pack_vocabulary`).
+
+        A vocabulary of 10^5 terms stored as a dict costs skops a node per term and
+        seconds to load; packed, it loads in milliseconds. The run-local handle to the
+        n-gram store is not part of the fitted model and is left out.
+        """
+        state = dict(super().__getstate__())     # scikit-learn returns the live __dict__ for subclasses
+        state.pop("_shared_key", None)
+        if isinstance(state.get("vocabulary_"), dict):
+            state["vocabulary_"] = pack_vocabulary(state["vocabulary_"])
         return state
+
+    def __setstate__(self, state):
+        state = dict(state)
+        if isinstance(state.get("vocabulary_"), (tuple, list)):     # packed by __getstate__
+            state["vocabulary_"] = unpack_vocabulary(state["vocabulary_"])
+        super().__setstate__(state)
+
+
+def pack_vocabulary(vocabulary: dict) -> tuple:
+    """``(terms, ends, ids)``: the terms joined into one UTF-8 ``uint8`` array, each term's end
+    (in characters) and its column, in the dict's order. ``ids`` keeps numpy ints as numpy ints."""
+    terms = list(vocabulary)
+    ends = np.cumsum([len(t) for t in terms], dtype=np.int64)
+    ids = list(vocabulary.values())
+    numpy_ids = bool(ids) and isinstance(ids[0], np.integer)
+    encoded = np.frombuffer("".join(terms).encode("utf-8", "surrogatepass"), dtype=np.uint8)
+    return (encoded, ends, np.asarray(ids, dtype=np.int64), numpy_ids)
+
+
+def unpack_vocabulary(packed) -> dict:
+    """The dict :func:`pack_vocabulary` packed; ValueError when the arrays do not describe one."""
+    try:
+        encoded, ends, ids, numpy_ids = packed
+        text = np.asarray(encoded, dtype=np.uint8).tobytes().decode("utf-8", "surrogatepass")
+        ends, ids = np.asarray(ends), np.asarray(ids)
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"malformed packed vocabulary ({err})") from None
+    n = len(ids)
+    if (ends.shape != (n,) or ids.dtype.kind not in "iu" or ends.dtype.kind not in "iu"
+            or (n and (ends[-1] != len(text) or (np.diff(ends, prepend=0) < 0).any()))
+            or (not n and text)
+            or not np.array_equal(np.sort(ids), np.arange(n))):
+        raise ValueError("malformed packed vocabulary (term ends or column ids do not fit)")
+    starts = [0, *ends[:-1].tolist()]
+    terms = [text[a:b] for a, b in zip(starts, ends.tolist())]
+    if len(set(terms)) != n:
+        raise ValueError("malformed packed vocabulary (a term repeats)")
+    return dict(zip(terms, ids if numpy_ids else ids.tolist()))
 
 
 def word_tfidf(**overrides) -> TfidfVectorizer:

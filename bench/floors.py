@@ -18,13 +18,14 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from bench import paths
 from bench.schema import load_schema
 
+_TOKEN = re.compile(r"\w+")
 MODALS = ("will", "would", "shall", "should", "must", "can", "could", "may", "might", "ought", "need",
           "not", "no", "never", "neither", "nor", "cannot", "without")
 
 
 @lru_cache(maxsize=None)
-def _compiled(source: str) -> re.Pattern:
-    return re.compile(source, re.I)
+def _compiled(source: str, flags: int = re.I) -> re.Pattern:
+    return re.compile(source, flags)
 
 
 def _pattern_source(phrases) -> str:
@@ -80,21 +81,85 @@ class KeywordRules(ClassifierMixin, BaseEstimator):
             self.classes_ = np.array(schema.domains, dtype=object)
             self.order_ = list(schema.domains)
         self.patterns_ = {label: _pattern_source(table.get(label, [])) for label in self.order_}
+        self.prefilters_ = {label: _prefilter(table.get(label, [])) for label in self.order_}
         return self
 
+    def _matcher(self):
+        """``matches(label, text, lowered, tokens, heads)``: whether the label's cue regex matches ``text``.
+
+        For an ASCII text (``tokens`` is then the set of its lower-cased ``\\w+``
+        runs, ``heads`` their prefixes of every length a prefix cue has; None
+        otherwise) two shortcuts give the regex's answer faster:
+
+        - a cue can only match a text holding its key token (:func:`_prefilter`):
+          when the text holds no key of the label, the regex cannot match;
+        - an ASCII cue pattern matches case-insensitively exactly when its
+          lower-cased pattern matches the lower-cased text, which ``re`` checks
+          several times faster than ``re.IGNORECASE``.
+
+        Other texts get the stored regex as is. A property-based test checks the
+        labels equal those of the stored regexes alone.
+        """
+        filters = {label: (frozenset(f[0]), frozenset(f[1])) for label, f in
+                   (getattr(self, "prefilters_", None) or {}).items() if f is not None}
+        patterns = {label: _compiled(source) for label, source in self.patterns_.items()}
+        lowered = {label: _compiled(source.lower(), 0) for label, source in self.patterns_.items() if source.isascii()}
+
+        def matches(label, text, low, tokens, heads):
+            if tokens is not None:
+                if label in filters:
+                    exact, prefixes = filters[label]
+                    if tokens.isdisjoint(exact) and prefixes.isdisjoint(heads):
+                        return False
+                if label in lowered:
+                    return lowered[label].search(low) is not None
+            return patterns[label].search(text) is not None
+        return matches
+
     def predict(self, X):
+        matches = self._matcher()
+        lengths = sorted({len(p) for f in (getattr(self, "prefilters_", None) or {}).values() if f for p in f[1]})
+        out = []
+        for text in X:
+            low = tokens = heads = None
+            if text.isascii():
+                low = text.lower()
+                tokens = frozenset(_TOKEN.findall(low))
+                heads = {t[:n] for n in lengths for t in tokens}    # a shorter t is its own head: no false hit
+            if self.task == "rhetoric":
+                out.append(next((lab for lab in self.order_ if matches(lab, text, low, tokens, heads)), self.fallback_))
+            else:
+                out.append([int(matches(lab, text, low, tokens, heads)) for lab in self.order_])
         if self.task == "rhetoric":
-            out = []
-            for text in X:
-                label = next((lab for lab in self.order_ if _compiled(self.patterns_[lab]).search(text)),
-                             self.fallback_)
-                out.append(label)
             return np.array(out, dtype=object)
-        return np.array([[int(bool(_compiled(self.patterns_[lab]).search(text))) for lab in self.order_] for text in X],
-                        dtype=int).reshape(len(X), len(self.order_))
+        return np.array(out, dtype=int).reshape(len(X), len(self.order_))
 
 
-_TOKEN = re.compile(r"\w+")
+def _prefilter(phrases):
+    """``[exact tokens, token prefixes]``, one of which an ASCII text must hold for a cue to match; or None.
+
+    Every maximal run of word characters in a cue is a whole token of any ASCII
+    text the cue's regex matches (it is bounded by whitespace, punctuation or
+    ``\\b``), except the last run of a prefix cue (``"cooperat*"``), which starts a
+    token. Each cue contributes its longest exact run (the most selective), or
+    its prefix when it has no other run. None (always run the regex) when a cue
+    is not ASCII or has no run at all.
+    """
+    exact, prefixes = set(), set()
+    for phrase in phrases:
+        body = phrase[:-1] if phrase.endswith("*") else phrase
+        body = body.lower()
+        runs = list(_TOKEN.finditer(body))
+        if not runs or not phrase.isascii():
+            return None
+        last = runs[-1]
+        prefix = last.group() if phrase.endswith("*") and last.end() == len(body) else None
+        whole = [r.group() for r in runs if prefix is None or r is not last]
+        if whole:
+            exact.add(max(whole, key=lambda w: (len(w), w)))
+        else:
+            prefixes.add(prefix)
+    return [sorted(exact), sorted(prefixes)]
 
 
 @lru_cache(maxsize=1)

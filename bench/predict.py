@@ -77,6 +77,7 @@ class Predictor:
         from bench.release import best_model, load_model, trained_models
 
         manifest = trained_models()
+        self.requested = model
         self.names = {t: model or best_model(t, manifest) for t in TASKS}
         self.estimators = {t: load_model(self.names[t], t, manifest) for t in TASKS}
         self.featurisers = {t: _featuriser_key(e) for t, e in self.estimators.items()}
@@ -86,13 +87,31 @@ class Predictor:
         return ", ".join(f"{t}: {n}" for t, n in self.names.items())
 
     def __call__(self, texts) -> list[dict]:
-        """Labels and confidences for ``texts``: rhetoric confidence, and a score per predicted domain.
-
-        A pipeline's features are computed once per batch and task, then used for
-        both the labels and the scores.
-        """
+        """Labels and confidences for ``texts``: rhetoric confidence, and a score per predicted domain."""
         out = [{} for _ in texts]
-        computed = {}                   # both tasks' models usually share one fitted featuriser
+        for task, (labels, scores) in self.predict_arrays(texts).items():
+            for i, (row, label) in enumerate(zip(out, labels)):
+                row[task.field] = label
+                if scores is None:
+                    continue
+                if task.kind == "multiclass":
+                    row["rhetoric_confidence"] = round(float(scores[i]), 4)
+                else:
+                    row["domain_scores"] = {lab: round(float(s), 4) for lab, s in zip(label, scores[i])}
+        return out
+
+    def predict_arrays(self, texts) -> dict:
+        """``{task: (labels, scores)}`` for ``texts``, in :data:`TASKS` order.
+
+        ``labels`` holds a label per text (rhetoric) or a schema-ordered list of
+        labels (domain); ``scores`` holds, per text, the predicted class's
+        probability (rhetoric) or a list with each predicted domain's score, or is
+        None when the model gives no scores. A pipeline's features are computed once
+        per batch and featuriser, and shared by both tasks when their models share one.
+        """
+        import numpy as np
+
+        result, computed = {}, {}
         for task in TASKS.values():
             key = self.featurisers[task.name]
             if key is not None and key in computed:
@@ -101,18 +120,67 @@ class Predictor:
                 estimator, features = _split_pipeline(self.estimators[task.name], texts, self.fast[task.name])
                 if key is not None:
                     computed[key] = features
-            labels = task.decode(estimator.predict(features))
-            scores = _probabilities(estimator, features, task)
-            classes = [str(c) for c in getattr(estimator, "classes_", task.labels)]
-            for i, (row, label) in enumerate(zip(out, labels)):
-                row[task.field] = label
-                if scores is None:
-                    continue
-                if task.kind == "multiclass":
-                    row["rhetoric_confidence"] = round(float(scores[i][classes.index(label)]), 4)
-                else:
-                    row["domain_scores"] = {lab: round(float(scores[i][task.labels.index(lab)]), 4) for lab in label}
-        return out
+            predicted = estimator.predict(features)
+            probabilities = _probabilities(estimator, features, task)
+            scores = None
+            if task.kind == "multiclass":
+                labels = task.decode(predicted)
+                if probabilities is not None:
+                    classes = [str(c) for c in getattr(estimator, "classes_", task.labels)]
+                    column = {c: j for j, c in enumerate(classes)}
+                    picked = [column[label] for label in labels]
+                    scores = probabilities[np.arange(len(labels)), picked].tolist()
+            else:
+                rows, columns = task.nonzero(predicted)
+                labels = [[] for _ in texts]
+                names = [task.labels[j] for j in columns.tolist()]
+                for i, name in zip(rows.tolist(), names):
+                    labels[i].append(name)
+                if probabilities is not None:
+                    scores = [[] for _ in texts]
+                    for i, value in zip(rows.tolist(), probabilities[rows, columns].tolist()):
+                        scores[i].append(value)
+            result[task] = (labels, scores)
+        return result
+
+    def encode(self, sentences) -> str:
+        """JSONL lines for validated input ``sentences`` (dicts), each with this predictor's labels.
+
+        The same text as ``json.dumps({**sentence, **labels}, ensure_ascii=False)``
+        per line, built from pieces: the input object is dumped once, the labels and
+        rounded scores are formatted directly (tested against ``json.dumps``).
+        """
+        arrays = self.predict_arrays([s["text"] for s in sentences])
+        output_keys = {"rhetoric", "rhetoric_confidence", "domains", "domain_scores"}
+        columns = []
+        for task, (labels, scores) in arrays.items():
+            quoted = {label: json.dumps(label, ensure_ascii=False) for label in task.labels}
+            if task.kind == "multiclass":
+                column = [f', "{task.field}": ' + (quoted.get(label) or json.dumps(label, ensure_ascii=False))
+                          for label in labels]
+                if scores is not None:
+                    column = [c + ', "rhetoric_confidence": ' + _number(v) for c, v in zip(column, scores)]
+            else:
+                column = [f', "{task.field}": [' + ", ".join(quoted[lab] for lab in row) + "]" for row in labels]
+                if scores is not None:
+                    column = [c + ', "domain_scores": {' + ", ".join(
+                        quoted[lab] + ": " + _number(v) for lab, v in zip(row, values)) + "}"
+                        for c, row, values in zip(column, labels, scores)]
+            columns.append(column)
+        lines = []
+        for i, sentence in enumerate(sentences):
+            if output_keys.isdisjoint(sentence):
+                lines.append(json.dumps(sentence, ensure_ascii=False)[:-1] + "".join(c[i] for c in columns) + "}\n")
+            else:   # gold labels in the input keep their place and take the predicted values
+                merged = json.loads("{" + "".join(c[i] for c in columns)[2:] + "}")
+                lines.append(json.dumps({**sentence, **merged}, ensure_ascii=False) + "\n")
+        return "".join(lines)
+
+
+def _number(value: float) -> str:
+    """``value`` rounded to 4 decimals, as ``json.dumps`` writes it."""
+    value = round(value, 4)
+    return repr(value) if math.isfinite(value) else json.dumps(value)
 
 
 def _featuriser_key(estimator):
@@ -213,7 +281,7 @@ def _rename_errors(name, path):
     return wrap
 
 
-def run(in_path=None, out_path=None, model=None, stdout=sys.stdout, log=sys.stderr):
+def run(in_path=None, out_path=None, model=None, stdout=sys.stdout, log=sys.stderr, workers=None):
     """Predict for a file (or stdin). JSONL in → JSONL out; a raw readout → a table, or JSONL with OUT."""
     out = check_output_file(out_path, inputs=[in_path] if in_path not in (None, "-") else []) if out_path else None
     name, path, spooled = _source(in_path)
@@ -223,7 +291,7 @@ def run(in_path=None, out_path=None, model=None, stdout=sys.stdout, log=sys.stde
             if out is None:     # standard output cannot be taken back: validate every line first
                 count = guard(_validate_jsonl, path)
                 print(f"[predict] {count} sentences", file=log, flush=True)
-            written = guard(_write_jsonl, name, path, model, out, stdout, log)
+            written = guard(_write_jsonl, name, path, model, out, stdout, log, workers)
             if out is not None:
                 print(f"[predict] wrote {written} sentences to {out}", file=log, flush=True)
             return written
@@ -233,7 +301,18 @@ def run(in_path=None, out_path=None, model=None, stdout=sys.stdout, log=sys.stde
             path.unlink(missing_ok=True)
 
 
-def _write_jsonl(name, path, model, out, stdout, log):
+def _write_jsonl(name, path, model, out, stdout, log, workers=None):
+    from bench.streaming import chunk_bounds, default_workers, predict_parallel, read_chunk
+
+    workers = workers or default_workers()
+    bounds = list(chunk_bounds(path)) if workers > 1 else []
+    if len(bounds) > 1:                 # a large file: chunks on several processes
+        read_chunk(path, *bounds[0])    # the first chunk's input errors come before any model error
+        predictor = Predictor(model)
+        print(f"[predict] models: {predictor.describe()}; {len(bounds)} chunks on {workers} processes",
+              file=log, flush=True)
+        with _output(out, stdout) as handle:
+            return predict_parallel(path, handle, predictor, bounds, workers, _validate_jsonl)
     batches = _batches(path)
     first = next(batches)       # the first batch's input errors come before any model error
     predictor = Predictor(model)
@@ -241,8 +320,7 @@ def _write_jsonl(name, path, model, out, stdout, log):
     with _output(out, stdout) as handle:
         written = 0
         for batch in chain([first], batches):
-            predicted = predictor([s["text"] for s in batch])
-            handle.write("".join(json.dumps({**s, **p}, ensure_ascii=False) + "\n" for s, p in zip(batch, predicted)))
+            handle.write(predictor.encode(batch))
             written += len(batch)
     return written
 

@@ -18,14 +18,20 @@ DECIMALS = 6
 FLAT_FLOOR = 0.2    # models scoring below this (the dummy) would flatten the curve and bar plots
 
 
+_LEAVES = (str, int, bool, type(None))
+
+
 def rounded(value):
     """Round floats (recursively) so JSON output does not depend on the last ulp."""
-    if isinstance(value, float):
+    kind = type(value)
+    if kind in _LEAVES:                     # the common leaves first: this runs once per value written
+        return value
+    if kind is float or isinstance(value, float):
         return round(value, DECIMALS)
     if isinstance(value, dict):
-        return {k: rounded(v) for k, v in value.items()}
+        return {k: v if type(v) in _LEAVES else rounded(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [rounded(v) for v in value]
+        return [v if type(v) in _LEAVES else rounded(v) for v in value]
     return value
 
 

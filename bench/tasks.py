@@ -45,7 +45,19 @@ class Task:
         """Estimator output back to JSON-able labels: a str, or a sorted-by-schema list."""
         if self.kind == "multiclass":
             return [str(p) for p in predictions]
-        return [[self.labels[j] for j in np.flatnonzero(row)] for row in np.asarray(predictions)]
+        rows, columns = self.nonzero(predictions)
+        out = [[] for _ in range(np.shape(predictions)[0])]
+        for i, j in zip(rows.tolist(), columns.tolist()):
+            out[i].append(self.labels[j])
+        return out
+
+    @staticmethod
+    def nonzero(predictions) -> tuple:
+        """(rows, columns) of a multi-label indicator matrix's set cells, row by row, columns in order."""
+        matrix = np.asarray(predictions.toarray() if hasattr(predictions, "toarray") else predictions)
+        if matrix.ndim != 2:
+            raise ValueError(f"expected a (sentences x labels) indicator matrix, got shape {matrix.shape}")
+        return np.nonzero(matrix)
 
 
 def _tasks():
