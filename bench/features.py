@@ -279,21 +279,23 @@ def unpack_vocabulary(packed) -> dict:
     """The dict :func:`pack_vocabulary` packed; ValueError when the arrays do not describe one."""
     try:
         encoded, ends, ids, numpy_ids = packed
-        text = np.asarray(encoded, dtype=np.uint8).tobytes().decode("utf-8", "surrogatepass")
-        ends, ids = np.asarray(ends), np.asarray(ids)
-    except (TypeError, ValueError) as err:
+        encoded, ends, ids = np.asarray(encoded), np.asarray(ends), np.asarray(ids)
+        if encoded.dtype != np.uint8 or encoded.ndim != 1:
+            raise ValueError("the text is not a byte array")
+        text = encoded.tobytes().decode("utf-8", "surrogatepass")
+    except (TypeError, ValueError, OverflowError) as err:
         raise ValueError(f"malformed packed vocabulary ({err})") from None
     n = len(ids)
-    if (ends.shape != (n,) or ids.dtype.kind not in "iu" or ends.dtype.kind not in "iu"
-            or (n and (ends[-1] != len(text) or (np.diff(ends, prepend=0) < 0).any()))
-            or (not n and text)
+    bounds = ends.tolist() if ends.dtype.kind in "iu" and ends.shape == (n,) else None
+    if (bounds is None or ids.dtype.kind not in "iu" or ids.shape != (n,)
+            or any(b <= a for a, b in zip([0, *bounds], bounds))       # Python ints: no wrap-around
+            or (bounds[-1] if n else 0) != len(text)
             or not np.array_equal(np.sort(ids), np.arange(n))):
         raise ValueError("malformed packed vocabulary (term ends or column ids do not fit)")
-    starts = [0, *ends[:-1].tolist()]
-    terms = [text[a:b] for a, b in zip(starts, ends.tolist())]
+    terms = [text[a:b] for a, b in zip([0, *bounds[:-1]], bounds)]
     if len(set(terms)) != n:
         raise ValueError("malformed packed vocabulary (a term repeats)")
-    return dict(zip(terms, ids if numpy_ids else ids.tolist()))
+    return dict(zip(terms, ids.astype(np.int64) if numpy_ids else ids.tolist()))
 
 
 def word_tfidf(**overrides) -> TfidfVectorizer:

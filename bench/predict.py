@@ -306,8 +306,11 @@ def _write_jsonl(name, path, model, out, stdout, log, workers=None):
 
     workers = workers or default_workers()
     bounds = list(chunk_bounds(path)) if workers > 1 else []
-    if len(bounds) > 1:                 # a large file: chunks on several processes
-        read_chunk(path, *bounds[0])    # the first chunk's input errors come before any model error
+    workers = min(workers, len(bounds))
+    if workers > 1:                     # a large file: chunks on several processes
+        _, keys = read_chunk(path, *bounds[0])  # the first chunk's input errors come before any model error
+        if len(set(keys)) != len(keys):
+            _validate_jsonl(path)               # raises the repeated key's error, with its line
         predictor = Predictor(model)
         print(f"[predict] models: {predictor.describe()}; {len(bounds)} chunks on {workers} processes",
               file=log, flush=True)

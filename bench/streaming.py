@@ -12,13 +12,16 @@ repeats), the workers are stopped and the file is validated again in one pass,
 which raises the first error in file order with its true line number. The
 caller writes through an atomic file, so nothing is left behind.
 
-Workers are forked from the parent after it has loaded the model, so the model
-is loaded once; where ``fork`` is unavailable they are spawned and each loads it.
-Each worker's native thread pools are pinned to one thread.
+On Linux the workers are forked from the parent after it has loaded the model,
+so the model is loaded once (call :func:`bench.predict.run` with ``workers=1``
+from a program that runs threads of its own); elsewhere they are spawned and
+each loads it. Each worker's native thread pools are pinned to one thread.
+Workers reopen the input by name: do not replace the file while it is read.
 """
 
 import multiprocessing
 import os
+import sys
 from collections import deque
 
 from bench.corpus import CorpusError, _parse_line, check_sentence, load_schema
@@ -34,25 +37,26 @@ def chunk_bounds(path, size: int | None = None):
     The file is read ``size`` bytes at a time (default :data:`CHUNK_BYTES`) and cut
     after the last newline read so far; a chunk ends just after a newline unless it
     is the file's unterminated end, and a line longer than ``size`` is never split.
+    Each byte is searched once, so a file without newlines costs one pass too.
     """
     size = size or CHUNK_BYTES
     with open(path, "rb") as handle:
-        offset, line, pending = 0, 1, b""
+        offset, line, held = 0, 1, 0          # held: bytes read since the last cut (no newline among them)
         while True:
             block = handle.read(size)
-            data = pending + block
             if not block:
-                if data:
-                    yield offset, len(data), line
+                if held:
+                    yield offset, held, line
                 return
-            cut = data.rfind(b"\n") + 1
-            if cut == 0:                      # a line longer than the chunk: keep reading
-                pending = data
+            cut = block.rfind(b"\n")
+            if cut < 0:
+                held += len(block)
                 continue
-            yield offset, cut, line
-            line += data.count(b"\n", 0, cut)
-            offset += cut
-            pending = data[cut:]
+            length = held + cut + 1
+            yield offset, length, line
+            line += block.count(b"\n", 0, cut + 1)
+            offset += length
+            held = len(block) - cut - 1
 
 
 def read_chunk(path, offset: int, length: int, first_line: int):
@@ -92,7 +96,9 @@ def _initialise(model, predictor_factory):
 
 
 def default_workers() -> int:
-    """Processes for prediction: the CPUs this process may use."""
+    """Processes for prediction: the CPUs this process may use (1 inside a daemonic process, which cannot fork)."""
+    if multiprocessing.current_process().daemon:
+        return 1
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:                     # not Linux
@@ -104,40 +110,49 @@ def predict_parallel(path, handle, predictor, bounds, workers, validate):
 
     ``predictor`` is already loaded (workers inherit it when forked);
     ``validate(path)`` is the one-pass validator run when any chunk fails, so that
-    the error raised is the first in the file.
+    the error raised is the first in the file. A worker that dies (killed, out of
+    memory) stops the run with a KitError rather than a wait.
     """
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    # fork shares the loaded model; only on Linux, where it is the default and safe for this use
+    method = "fork" if sys.platform.startswith("linux") else "spawn"
     _STATE["predictor"] = predictor
     seen, written, failure = set(), 0, None
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method), initializer=_initialise,
+                               initargs=(predictor.requested, type(predictor)))
     try:
-        with context.Pool(workers, initializer=_initialise, initargs=(predictor.requested, type(predictor))) as pool:
-            pending = deque()
-            chunks = iter(bounds)
-            for bound in chunks:
-                pending.append(pool.apply_async(_work, (str(path), *bound)))
-                if len(pending) >= 2 * workers:
-                    break
-            while pending:
-                result = pending.popleft().get()
-                nxt = next(chunks, None)
-                if nxt is not None:
-                    pending.append(pool.apply_async(_work, (str(path), *nxt)))
-                if result[0] == "error":
-                    failure = result[1]
-                    break
-                _, keys, text = result
-                before = len(seen)
-                seen.update(map(hash, keys))      # 64-bit digests, as iter_sentences keeps them
-                if len(seen) - before != len(keys):
-                    failure = "a repeated (doc_id, sent_id)"
-                    break
-                handle.write(text)
-                written += len(keys)
-            if failure is not None:
-                pool.terminate()
+        pending, chunks = deque(), iter(bounds)
+        for bound in chunks:
+            pending.append(pool.submit(_work, str(path), *bound))
+            if len(pending) >= 2 * workers:
+                break
+        while pending:
+            try:
+                result = pending.popleft().result()
+            except BrokenProcessPool:
+                raise KitError("prediction stopped: a worker process died (out of memory, or killed); "
+                               "nothing was written") from None
+            nxt = next(chunks, None)
+            if nxt is not None:
+                pending.append(pool.submit(_work, str(path), *nxt))
+            if result[0] == "error":
+                failure = result[1]
+                break
+            _, keys, text = result
+            before = len(seen)
+            seen.update(map(hash, keys))      # 64-bit digests, as iter_sentences keeps them
+            if len(seen) - before != len(keys):
+                failure = "a repeated (doc_id, sent_id)"
+                break
+            handle.write(text)
+            written += len(keys)
     finally:
         _STATE.pop("predictor", None)
+        for future in pending:
+            future.cancel()
+        pool.shutdown(wait=True, cancel_futures=True)
     if failure is not None:
         validate(path)                          # raises the first error, with its line
         raise KitError(f"prediction failed in a worker process: {failure}")

@@ -5,6 +5,7 @@ exactly as it fails: the first bad line in file order, its true line number,
 nothing left behind.
 """
 
+import io
 import json
 
 import numpy as np
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 
 from bench import artifacts, predict, streaming
 from bench.corpus import CorpusError, iter_sentences
+from bench.errors import KitError
 from bench.features import pack_vocabulary, unpack_vocabulary, word_tfidf
 
 from conftest import ROOT
@@ -153,3 +155,36 @@ def test_bad_input_in_any_chunk_fails_on_its_true_line_and_writes_nothing(traine
         predict.run(source, out, "tfidf_svm", workers=2)
     assert str(raised.value).startswith(expected)
     assert not out.exists() and not list(tmp_path.glob(".staging-*"))
+
+
+def _die_on_the_second_chunk(path, offset, length, first_line, _work=streaming._work):
+    import os
+    import signal
+
+    if first_line > 1:
+        os.kill(os.getpid(), signal.SIGKILL)       # as the out-of-memory killer would
+    return _work(path, offset, length, first_line)
+
+
+@pytest.mark.slow
+def test_a_worker_that_dies_stops_the_run_with_an_error_not_a_wait(trained, tmp_path, monkeypatch, small_chunks):
+    for key, value in trained.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setattr(streaming, "_work", _die_on_the_second_chunk)
+    source, out = _input(tmp_path), tmp_path / "out.jsonl"
+    with pytest.raises(KitError, match="a worker process died"):
+        predict.run(source, out, "tfidf_svm", workers=2)
+    assert not out.exists() and not list(tmp_path.glob(".staging-*"))
+
+
+@pytest.mark.slow
+def test_workers_are_never_more_than_chunks(trained, tmp_path, monkeypatch, small_chunks):
+    for key, value in trained.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setattr(streaming, "CHUNK_BYTES", 200_000)
+    source, out = _input(tmp_path), tmp_path / "out.jsonl"
+    chunks = len(list(streaming.chunk_bounds(source)))
+    assert chunks == 2
+    log = io.StringIO()
+    predict.run(source, out, "tfidf_svm", workers=40, log=log)
+    assert "2 chunks on 2 processes" in log.getvalue()
