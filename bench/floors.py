@@ -85,14 +85,15 @@ class KeywordRules(ClassifierMixin, BaseEstimator):
         return self
 
     def _matcher(self):
-        """``matches(label, text, lowered, tokens, heads)``: whether the label's cue regex matches ``text``.
+        """``(matches, keyed)``: ``matches(label, text, lowered, possible)`` says whether the label's cue regex
+        matches ``text``; ``keyed(token)`` is the set of labels a lower-cased token is a key of.
 
-        For an ASCII text (``tokens`` is then the set of its lower-cased ``\\w+``
-        runs, ``heads`` their prefixes of every length a prefix cue has; None
-        otherwise) two shortcuts give the regex's answer faster:
+        For an ASCII text (``possible`` is then the union of ``keyed`` over its
+        lower-cased ``\\w+`` runs; None otherwise) two shortcuts give the regex's
+        answer faster:
 
         - a cue can only match a text holding its key token (:func:`_prefilter`):
-          when the text holds no key of the label, the regex cannot match;
+          when no token of the text is a key of the label, the regex cannot match;
         - an ASCII cue pattern matches case-insensitively exactly when its
           lower-cased pattern matches the lower-cased text, which ``re`` checks
           several times faster than ``re.IGNORECASE``.
@@ -100,36 +101,49 @@ class KeywordRules(ClassifierMixin, BaseEstimator):
         Other texts get the stored regex as is. A property-based test checks the
         labels equal those of the stored regexes alone.
         """
-        filters = {label: (frozenset(f[0]), frozenset(f[1])) for label, f in
-                   (getattr(self, "prefilters_", None) or {}).items() if f is not None}
+        filters = {label: f for label, f in (getattr(self, "prefilters_", None) or {}).items() if f is not None}
+        by_exact, by_prefix = {}, {}
+        for label, (exact, prefixes) in filters.items():
+            for key in exact:
+                by_exact.setdefault(key, set()).add(label)
+            for key in prefixes:
+                by_prefix.setdefault(key, set()).add(label)
+        lengths = sorted({len(key) for key in by_prefix})
+        memo = {}
+
+        def keyed(token):
+            labels = memo.get(token)
+            if labels is None:
+                labels = set(by_exact.get(token, ()))
+                for n in lengths:
+                    labels |= by_prefix.get(token[:n], set())
+                labels = memo[token] = frozenset(labels)
+            return labels
+
         patterns = {label: _compiled(source) for label, source in self.patterns_.items()}
         lowered = {label: _compiled(source.lower(), 0) for label, source in self.patterns_.items() if source.isascii()}
 
-        def matches(label, text, low, tokens, heads):
-            if tokens is not None:
-                if label in filters:
-                    exact, prefixes = filters[label]
-                    if tokens.isdisjoint(exact) and prefixes.isdisjoint(heads):
-                        return False
+        def matches(label, text, low, possible):
+            if possible is not None:
+                if label in filters and label not in possible:
+                    return False
                 if label in lowered:
                     return lowered[label].search(low) is not None
             return patterns[label].search(text) is not None
-        return matches
+        return matches, keyed
 
     def predict(self, X):
-        matches = self._matcher()
-        lengths = sorted({len(p) for f in (getattr(self, "prefilters_", None) or {}).values() if f for p in f[1]})
+        matches, keyed = self._matcher()
         out = []
         for text in X:
-            low = tokens = heads = None
+            low = possible = None
             if text.isascii():
                 low = text.lower()
-                tokens = frozenset(_TOKEN.findall(low))
-                heads = {t[:n] for n in lengths for t in tokens}    # a shorter t is its own head: no false hit
+                possible = frozenset().union(*map(keyed, set(_TOKEN.findall(low))))
             if self.task == "rhetoric":
-                out.append(next((lab for lab in self.order_ if matches(lab, text, low, tokens, heads)), self.fallback_))
+                out.append(next((lab for lab in self.order_ if matches(lab, text, low, possible)), self.fallback_))
             else:
-                out.append([int(matches(lab, text, low, tokens, heads)) for lab in self.order_])
+                out.append([int(matches(lab, text, low, possible)) for lab in self.order_])
         if self.task == "rhetoric":
             return np.array(out, dtype=object)
         return np.array(out, dtype=int).reshape(len(X), len(self.order_))
