@@ -27,7 +27,7 @@ from collections import deque
 from bench.corpus import CorpusError, _parse_line, check_sentence, load_schema
 from bench.errors import KitError
 
-CHUNK_BYTES = 4 << 20           # about 25,000 corpus sentences
+CHUNK_BYTES = 1 << 20           # about 6,500 corpus sentences: large enough to vectorise, small enough to balance
 _STATE = {}                     # the worker's predictor and schema
 
 
