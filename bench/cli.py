@@ -134,7 +134,9 @@ def cmd_eval(args):
                                                              backend=args.backend, scheduler=args.scheduler)
     from bench.tasks import TASKS
 
+    analysed = time.perf_counter()
     analysis = build_analysis(results, predictions, corpus, list(TASKS.values()), ngrams)
+    timings["phases"]["analysis_seconds"] = time.perf_counter() - analysed
     write_all(out_dir, results, predictions, timings, analysis)
     print((out_dir / "leaderboard.md").read_text(encoding="utf-8"))
     print(f"[eval] wrote {out_dir} in {time.perf_counter() - started:.1f}s")

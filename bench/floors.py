@@ -19,6 +19,7 @@ from bench import paths
 from bench.schema import load_schema
 
 _TOKEN = re.compile(r"\w+")
+_MATCHERS = {}                  # (patterns, prefilters) -> KeywordRules._matcher(): not part of the fitted model
 MODALS = ("will", "would", "shall", "should", "must", "can", "could", "may", "might", "ought", "need",
           "not", "no", "never", "neither", "nor", "cannot", "without")
 
@@ -133,7 +134,10 @@ class KeywordRules(ClassifierMixin, BaseEstimator):
         return matches, keyed
 
     def predict(self, X):
-        matches, keyed = self._matcher()
+        key = (tuple(self.patterns_.items()), repr(getattr(self, "prefilters_", None)))
+        if key not in _MATCHERS:            # one per process and fitted rule set, so its token memo is reused
+            _MATCHERS[key] = self._matcher()
+        matches, keyed = _MATCHERS[key]
         out = []
         for text in X:
             low = possible = None

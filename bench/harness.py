@@ -429,15 +429,19 @@ def load_benchmark():
 def evaluate(specs, tasks=None, *, n_jobs=2, use_cache=True, backend=None, scheduler=None, log=sys.stderr):
     """Run the whole protocol for ``specs``; returns (results, predictions, timings, ngrams, corpus)."""
     tasks = tasks or list(TASKS.values())
+    started = time.perf_counter()
     corpus, splits = load_benchmark()
     n_train = sum(p in ("train", "dev") for p in splits["documents"].values())
     if n_train < 20:
         print(f"[bench] warning: only {n_train} training documents; scores will be noisy "
               f"and confidence intervals wide", file=log)
     jobs = plan(specs, splits, tasks)
+    planned = time.perf_counter()
     outputs = run_jobs(jobs, {s.name: s for s in specs}, corpus, n_jobs=n_jobs, use_cache=use_cache,
                        backend=backend, scheduler=scheduler, log=log)
+    ran = time.perf_counter()
     results, predictions = summarise(jobs, outputs, corpus, splits, specs, tasks)
+    summarised = time.perf_counter()
     results["corpus"] = {"sha256": corpus.sha256(), "documents": len(corpus.documents),
                          "sentences": len(corpus.sentences)}
     results["versions"] = library_versions()
@@ -445,5 +449,7 @@ def evaluate(specs, tasks=None, *, n_jobs=2, use_cache=True, backend=None, sched
                                                                 if j.model == spec.name and j.task == task.name),
                                        **results["tasks"][task.name]["models"][spec.name].pop("timing")}
                            for spec in specs} for task in tasks}
+    timings["phases"] = {"load_and_plan_seconds": planned - started, "jobs_seconds": ran - planned,
+                         "statistics_seconds": summarised - ran}
     ngrams = {(j.model, j.task): outputs[j].get("indicative_ngrams") for j in jobs if j.run == "test"}
     return results, predictions, timings, ngrams, corpus

@@ -102,10 +102,18 @@ def protocol_benchmark():
         print(f" total: {total:7.1f} s = {per_1000:.2f} s per 1,000 sentences "
               f"(target <= {TARGET_SECONDS_PER_1000} s: {'met' if per_1000 <= TARGET_SECONDS_PER_1000 else 'NOT met'})")
         timings = json.loads(Path(f"{tmp}/outputs/eval/custom/timings.json").read_text())   # a --models run
-        print("\nphase breakdown of eval (fit seconds summed over all runs, per model and task):")
-        for task, models in timings.items():
-            for model, t in sorted(models.items(), key=lambda kv: -kv[1]["fit_seconds_total"]):
-                print(f"  {task:<9} {model:<16} fit {t['fit_seconds_total']:6.1f} s")
+        phases = timings.pop("phases", {})
+        print("\nphases of eval (wall seconds):")
+        for name, seconds in phases.items():
+            print(f"  {name.removesuffix('_seconds').replace('_', ' '):<16} {seconds:7.1f} s")
+        print(f"  {'start-up, writing':<16} {figures['eval'][0] - sum(phases.values()):7.1f} s "
+              "(imports, reading the corpus, results, plots and report)")
+        print("\nfit seconds of the jobs, summed over all runs (CPU-seconds on the workers), per model and task:")
+        fits = sorted(((t["fit_seconds_total"], task, model) for task, models in timings.items()
+                       for model, t in models.items()), reverse=True)
+        for seconds, task, model in fits:
+            print(f"  {task:<9} {model:<16} fit {seconds:6.1f} s")
+        print(f"  {'all':<26} fit {sum(s for s, _, _ in fits):6.1f} s")
         print("\npredict, JSONL in and out (train once, then each size; end to end including start-up):")
         for model in ("tfidf_svm", "char_svm"):
             run(["train", "--models", model], env)
