@@ -80,10 +80,11 @@ class FastTextClassifier(BaseEstimator, ClassifierMixin):
 
     Multi-class ``y`` (label ids) trains with softmax; a 0/1 label matrix trains
     one-vs-all (``loss="ova"``) and predicts every label scoring >= ``threshold``.
-    ``thread=1`` makes training deterministic for a given ``seed``.
+    ``threads=1`` (the default) makes training deterministic for a given ``seed``.
     """
 
-    def __init__(self, epoch=30, lr=0.5, word_ngrams=2, dim=50, min_count=1, threshold=0.5, seed=0):
+    def __init__(self, epoch=30, lr=0.5, word_ngrams=2, dim=50, min_count=1, threshold=0.5, seed=0, threads=1):
+        self.threads = threads
         self.epoch = epoch
         self.lr = lr
         self.word_ngrams = word_ngrams
@@ -110,7 +111,7 @@ class FastTextClassifier(BaseEstimator, ClassifierMixin):
         try:
             self.model_ = fasttext.train_supervised(
                 input=handle.name, epoch=self.epoch, lr=self.lr, wordNgrams=self.word_ngrams, dim=self.dim,
-                minCount=self.min_count, loss="ova" if self.multilabel_ else "softmax", thread=1,
+                minCount=self.min_count, loss="ova" if self.multilabel_ else "softmax", thread=self.threads,
                 seed=self.seed, verbose=0)
         finally:
             os.unlink(handle.name)
@@ -165,11 +166,11 @@ class FastTextClassifier(BaseEstimator, ClassifierMixin):
         self.__dict__.update(state)
 
 
-SCALE_SYSTEMS = ("tfidf_logreg", "fasttext")
+SCALE_SYSTEMS = ("tfidf_svm", "tfidf_logreg", "tfidf_cnb", "fasttext")   # the kit's word models as released
 
 
 def scale_comparison(n_target=200_000, seed=20261127, log=None, system=None):
-    """The kit's fastest strong baseline against fastText on a resampled corpus of >= ``n_target`` sentences.
+    """The kit's word TF-IDF baselines against fastText on a resampled corpus of >= ``n_target`` sentences.
 
     Rhetoric only; the split is grouped by *source* document (a resampled copy
     never straddles train and test), 80/20 with ``seed``. Prints fit seconds,
@@ -182,13 +183,10 @@ def scale_comparison(n_target=200_000, seed=20261127, log=None, system=None):
     import sys
     import time
 
-    from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import f1_score
-    from sklearn.pipeline import make_pipeline
 
     from bench.corpus import load_all
     from bench.fast_features import fast_transformer
-    from bench.features import word_tfidf
 
     log = log or sys.stdout
     sentences = load_all().where(provenance="constructed").sentences
@@ -203,13 +201,16 @@ def scale_comparison(n_target=200_000, seed=20261127, log=None, system=None):
     if system is None:
         print(f"\nrhetoric on {len(train) + len(test):,} resampled sentences ({factor}x; split by source document)",
               file=log)
-    builders = {
-        "tfidf_logreg": ("tfidf_logreg (word 1-2-grams, saga)", lambda: make_pipeline(
-            word_tfidf(), LogisticRegression(C=10.0, class_weight="balanced", solver="saga", max_iter=3000,
-                                             tol=1e-3, random_state=seed))),
-        "fasttext": ("fastText (bigrams, 50-d, 50 epochs, 2 threads)", lambda: FastTextClassifier(
-            epoch=50, lr=1.0, word_ngrams=2, dim=50, seed=seed, threads=2)),
-    }
+
+    def kit_model(name):
+        from bench.registry import select
+
+        spec = select([name])[0]
+        return f"{name} (as released)", lambda: spec.build("rhetoric", seed)
+
+    builders = {name: kit_model(name) for name in SCALE_SYSTEMS if name != "fasttext"}
+    builders["fasttext"] = ("fastText (bigrams, 50-d, 50 epochs, 2 threads)", lambda: FastTextClassifier(
+        epoch=50, lr=1.0, word_ngrams=2, dim=50, seed=seed, threads=2))
     for key in ([system] if system else SCALE_SYSTEMS):
         name, build = builders[key]
         model = build()
