@@ -9,6 +9,9 @@
    with the word TF-IDF model and the character model, beside the raw speed of
    the same fitted model on the same texts in memory.
 
+``python -m bench.timing solvers``: the logistic-regression solver comparison behind
+``models/tfidf_logreg.py``.
+
 ``python -m bench.timing scale`` (``make benchmark-scale``): ``splits``,
 ``train`` and ``eval`` on resampled corpora of 1x, 10x and 50x the shipped size
 (:mod:`bench.scale`), each phase's time and peak memory, and — when the fastText
@@ -166,9 +169,51 @@ def _fasttext_comparison(n_target=200_000):
         subprocess.run([sys.executable, "-c", code], cwd=paths.ROOT, check=True)
 
 
+def solver_comparison(seed=20261127):
+    """Fit time and test macro-F1 of logistic-regression solvers on the shipped split (``python -m bench.timing solvers``).
+
+    One fit on train+dev per task and solver, features computed beforehand (as the
+    protocol shares them), scored on the test split: the figures behind
+    ``models/tfidf_logreg.py``'s choice of solver.
+    """
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import f1_score
+    from sklearn.multiclass import OneVsRestClassifier
+
+    from bench.corpus import load_all
+    from bench.features import word_tfidf
+    from bench.splits import load_splits
+    from bench.tasks import TASKS
+
+    corpus, parts = load_all(), load_splits()["documents"]
+    train = [s for s in corpus.sentences if parts.get(s["doc_id"]) in ("train", "dev")]
+    test = [s for s in corpus.sentences if parts.get(s["doc_id"]) == "test"]
+    vectoriser = word_tfidf()
+    X, Xt = vectoriser.fit_transform([s["text"] for s in train]), vectoriser.transform([s["text"] for s in test])
+    print(f"logistic regression (C=10, balanced, tol=1e-3) on {len(train):,} training and {len(test):,} test sentences")
+    for task in TASKS.values():
+        solvers = ("lbfgs", "saga", "liblinear") if task.kind == "multilabel" else ("lbfgs", "saga")
+        for solver in solvers:
+            model = LogisticRegression(C=10.0, class_weight="balanced", solver=solver, max_iter=3000, tol=1e-3,
+                                       random_state=seed)
+            model = OneVsRestClassifier(model) if task.kind == "multilabel" else model
+            started = time.perf_counter()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ConvergenceWarning)
+                model.fit(X, task.targets(train))
+            seconds = time.perf_counter() - started
+            score = f1_score(task.targets(test), model.predict(Xt), average="macro", zero_division=0)
+            print(f"  {task.name:<9} {solver:<10} fit {seconds:5.2f} s   macro-F1 {score:.4f}", flush=True)
+
+
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["scale"]:
+    if argv[:1] == ["solvers"]:
+        solver_comparison()
+    elif argv[:1] == ["scale"]:
         import argparse
 
         parser = argparse.ArgumentParser(prog="python -m bench.timing scale")
