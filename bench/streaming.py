@@ -133,7 +133,7 @@ def predict_parallel(path, handle, predictor, bounds, workers, validate):
                 result = pending.popleft().result()
             except BrokenProcessPool:
                 raise KitError("prediction stopped: a worker process died (out of memory, or killed); "
-                               "nothing was written") from None
+                               "an output file is not published") from None
             nxt = next(chunks, None)
             if nxt is not None:
                 pending.append(pool.submit(_work, str(path), *nxt))
