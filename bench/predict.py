@@ -27,7 +27,7 @@ from pathlib import Path
 from bench.atomic import atomic_file
 from bench.corpus import CorpusError, has_visible, iter_sentences
 from bench.outputs import check_output_file
-from bench.tasks import TASKS
+from bench.tasks import TASKS, by_row
 
 BATCH = 10_000
 RAW_LIMIT = 20 * 1024 * 1024          # a raw readout larger than 20 MB is not a readout
@@ -132,14 +132,9 @@ class Predictor:
                     scores = probabilities[np.arange(len(labels)), picked].tolist()
             else:
                 rows, columns = task.nonzero(predicted)
-                labels = [[] for _ in texts]
-                names = [task.labels[j] for j in columns.tolist()]
-                for i, name in zip(rows.tolist(), names):
-                    labels[i].append(name)
+                labels = by_row(rows, [task.labels[j] for j in columns.tolist()], len(texts))
                 if probabilities is not None:
-                    scores = [[] for _ in texts]
-                    for i, value in zip(rows.tolist(), probabilities[rows, columns].tolist()):
-                        scores[i].append(value)
+                    scores = by_row(rows, probabilities[rows, columns].tolist(), len(texts))
             result[task] = (labels, scores)
         return result
 

@@ -46,10 +46,7 @@ class Task:
         if self.kind == "multiclass":
             return [str(p) for p in predictions]
         rows, columns = self.nonzero(predictions)
-        out = [[] for _ in range(np.shape(predictions)[0])]
-        for i, j in zip(rows.tolist(), columns.tolist()):
-            out[i].append(self.labels[j])
-        return out
+        return by_row(rows, [self.labels[j] for j in columns.tolist()], np.shape(predictions)[0])
 
     @staticmethod
     def nonzero(predictions) -> tuple:
@@ -58,6 +55,14 @@ class Task:
         if matrix.ndim != 2:
             raise ValueError(f"expected a (sentences x labels) indicator matrix, got shape {matrix.shape}")
         return np.nonzero(matrix)
+
+
+def by_row(rows, values, n: int) -> list[list]:
+    """``values`` gathered into ``n`` lists by their row in ``rows`` (as :meth:`Task.nonzero` orders them)."""
+    out = [[] for _ in range(n)]
+    for i, value in zip(rows.tolist(), values):
+        out[i].append(value)
+    return out
 
 
 def _tasks():
